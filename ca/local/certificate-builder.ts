@@ -1,0 +1,146 @@
+/**
+ * Builds and signs X.509 v3 certificates (RFC 5280 §4.1) with @peculiar/asn1-x509 for the structure
+ * and node:crypto for the signature: the TBSCertificate is DER-encoded once, signed, and wrapped.
+ */
+import { AsnConvert } from '@peculiar/asn1-schema';
+import {
+  Certificate,
+  Extensions,
+  TBSCertificate,
+  Validity,
+  Version,
+  type Extension,
+  type Name,
+  type SubjectPublicKeyInfo,
+} from '@peculiar/asn1-x509';
+import type { KeyUsageName } from '../types.js';
+import {
+  authorityInfoAccess,
+  authorityKeyIdentifier,
+  basicConstraints,
+  crlDistributionPoints,
+  extendedKeyUsage,
+  keyUsage,
+  subjectAltName,
+  subjectKeyIdentifier,
+} from './extensions.js';
+import { signDer, type CaSigner } from './keys.js';
+import { toPem } from './pem.js';
+import type { SerialNumber } from './serial.js';
+
+/** Everything in a TBSCertificate except what the signer determines. */
+export interface CertificateContents {
+  serial: SerialNumber;
+  issuer: Name;
+  subject: Name;
+  notBefore: Date;
+  notAfter: Date;
+  /** Taken verbatim from the request: the CA certifies the key it was shown. */
+  spki: SubjectPublicKeyInfo;
+  extensions: Extension[];
+}
+
+/** A signed certificate in the forms callers need. */
+export interface SignedCertificate {
+  der: Uint8Array;
+  pem: string;
+  certificate: Certificate;
+}
+
+/** Truncates to whole seconds: X.509 times carry no fractions (RFC 5280 §4.1.2.5.1, §4.1.2.5.2). */
+export function wholeSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
+}
+
+/** Encodes the TBSCertificate, signs it with the issuer key and assembles the Certificate. */
+export function signCertificate(contents: CertificateContents, signer: CaSigner): SignedCertificate {
+  const notBefore = wholeSeconds(contents.notBefore);
+  const notAfter = wholeSeconds(contents.notAfter);
+  if (!(notBefore.getTime() < notAfter.getTime())) {
+    throw new Error('certificate notAfter must be later than notBefore');
+  }
+  const tbs = new TBSCertificate({
+    // v3 because there are extensions (§4.1.2.1).
+    version: Version.v3,
+    serialNumber: contents.serial.bytes.slice().buffer,
+    // §4.1.2.3: must equal Certificate.signatureAlgorithm.
+    signature: signer.algorithm,
+    issuer: contents.issuer,
+    // Validity's Time picks UTCTime through 2049 and GeneralizedTime from 2050 (§4.1.2.5).
+    validity: new Validity({ notBefore, notAfter }),
+    subject: contents.subject,
+    subjectPublicKeyInfo: contents.spki,
+    extensions: contents.extensions.length > 0 ? new Extensions(contents.extensions) : undefined,
+  });
+  const tbsDer = new Uint8Array(AsnConvert.serialize(tbs));
+  const signature = signDer(signer, tbsDer);
+  const certificate = new Certificate({
+    tbsCertificate: tbs,
+    signatureAlgorithm: signer.algorithm,
+    signatureValue: signature.buffer as ArrayBuffer,
+  });
+  const der = new Uint8Array(AsnConvert.serialize(certificate));
+  return { der, pem: toPem(der, 'CERTIFICATE'), certificate };
+}
+
+/** What decides an end-entity certificate's extensions. */
+export interface EndEntityExtensionOptions {
+  subjectIsEmpty: boolean;
+  dnsNames: readonly string[];
+  ipAddresses: readonly Uint8Array[];
+  keyUsage: readonly KeyUsageName[];
+  extendedKeyUsage: readonly string[];
+  subjectKeyId: Uint8Array;
+  issuerKeyId: Uint8Array;
+  /** Omitted from the certificate when empty. */
+  crlUrl: string;
+  /** Omitted from the certificate when empty. */
+  caIssuersUrl: string;
+}
+
+/**
+ * The extensions of an end-entity certificate: cA=false, the template's key usages and purposes,
+ * SANs, key identifiers, and where to find the CRL and the issuer certificate.
+ */
+export function endEntityExtensions(options: EndEntityExtensionOptions): Extension[] {
+  // §4.2.1.3: keyCertSign needs cA=true, and §4.2.1.9 forbids it otherwise; cRLSign likewise marks a
+  // CRL issuer. Neither belongs on a leaf, whatever the template says.
+  const caUsage = options.keyUsage.find((usage) => usage === 'keyCertSign' || usage === 'cRLSign');
+  if (caUsage) {
+    throw new Error(`key usage ${caUsage} is reserved for CA certificates`);
+  }
+  if (options.subjectIsEmpty && options.dnsNames.length === 0 && options.ipAddresses.length === 0) {
+    // §4.1.2.6: with an empty subject the identity must be in a (critical) subjectAltName.
+    throw new Error('a certificate needs a subject or at least one subject alternative name');
+  }
+  const extensions = [
+    basicConstraints(false),
+    keyUsage(options.keyUsage),
+    extendedKeyUsage(options.extendedKeyUsage),
+    subjectAltName(options.dnsNames, options.ipAddresses, options.subjectIsEmpty),
+    subjectKeyIdentifier(options.subjectKeyId),
+    authorityKeyIdentifier(options.issuerKeyId),
+    options.crlUrl ? crlDistributionPoints(options.crlUrl) : null,
+    options.caIssuersUrl ? authorityInfoAccess(options.caIssuersUrl) : null,
+  ];
+  return extensions.filter((e): e is Extension => e !== null);
+}
+
+/**
+ * The extensions of a CA certificate: critical cA=true (pathLen 0 for the issuing CA, which signs
+ * only leaves), critical keyCertSign + cRLSign (+ digitalSignature), SKI, and AKI unless self-signed
+ * (§4.2.1.1 allows omitting it there). No EKU: it would constrain the whole chain in some verifiers.
+ */
+export function caExtensions(options: {
+  subjectKeyId: Uint8Array;
+  issuerKeyId?: Uint8Array;
+  pathLenConstraint?: number;
+}): Extension[] {
+  const extensions = [
+    basicConstraints(true, options.pathLenConstraint),
+    keyUsage(['digitalSignature', 'keyCertSign', 'cRLSign']),
+    subjectKeyIdentifier(options.subjectKeyId),
+    options.issuerKeyId ? authorityKeyIdentifier(options.issuerKeyId) : null,
+  ];
+  return extensions.filter((e): e is Extension => e !== null);
+}

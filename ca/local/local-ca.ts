@@ -1,0 +1,225 @@
+/**
+ * The built-in CA: a root and an issuing CA kept in the gateway's store, issuing certificates in
+ * process. It implements policy-free issuance; what may be issued is decided by the core beforehand.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { isIP } from 'node:net';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { CertificationRequest } from '@peculiar/asn1-csr';
+import { Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import type {
+  CertificateAuthority,
+  IssueInput,
+  IssuedCertificate,
+  IssuanceTemplate,
+  RevocationReason,
+} from '../types.js';
+import { openCaMaterial, type LoadedCaMaterial } from './bootstrap.js';
+import { endEntityExtensions, signCertificate, wholeSeconds } from './certificate-builder.js';
+import { CrlPublisher } from './crl.js';
+import { keyIdentifier } from './extensions.js';
+import { bytesToIp, ipToBytes } from './ip.js';
+import { escapeDnValue, formatDn, parseDn } from './names.js';
+import { validateLocalCaOptions, type LocalCaOptions } from './options.js';
+import { generateSerialNumber, serialFromHex } from './serial.js';
+
+export type { LocalCaOptions } from './options.js';
+
+/** A TLS server certificate for the gateway's own HTTPS listener, with its key (never stored). */
+export interface ServerCertificate {
+  certPem: string;
+  /** Unencrypted PKCS#8 PEM: keep it in memory only. */
+  keyPem: string;
+  /** Issuing CA first, root last. */
+  chainPem: string[];
+  serialNumber: string;
+  /** RFC 4514 subject ("CN=<first name>", or "" when that name is too long for a CN). */
+  subject: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  notBefore: Date;
+  notAfter: Date;
+}
+
+const DAY_MS = 86_400_000;
+/** id-kp-serverAuth (RFC 5280 §4.2.1.12). */
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+/** ub-common-name (RFC 5280 Appendix A). */
+const MAX_COMMON_NAME = 64;
+
+/** The built-in CA. Create with {@link LocalCa.open}. */
+export class LocalCa implements CertificateAuthority {
+  private readonly crlPublisher: CrlPublisher;
+  private readonly chain: readonly string[];
+
+  private constructor(
+    private readonly material: LoadedCaMaterial,
+    private readonly options: LocalCaOptions & { now: () => Date },
+  ) {
+    this.chain = [material.issuing.pem, material.root.pem];
+    this.crlPublisher = new CrlPublisher({
+      store: options.store,
+      issuer: material.issuing,
+      signer: material.issuingSigner,
+      validityHours: options.crlValidityHours,
+      now: options.now,
+    });
+  }
+
+  /**
+   * Loads the CA from the store, creating it on first start. Fails with a message naming the CA
+   * passphrase when it does not decrypt the stored keys.
+   */
+  static async open(options: LocalCaOptions): Promise<LocalCa> {
+    validateLocalCaOptions(options);
+    const resolved = { ...options, now: options.now ?? (() => new Date()) };
+    const material = await openCaMaterial({
+      ...resolved,
+      commonName: options.commonName ?? 'Enrollment Gateway',
+    });
+    return new LocalCa(material, resolved);
+  }
+
+  /** The root CA certificate as PEM. */
+  get rootCertificatePem(): string {
+    return this.material.root.pem;
+  }
+
+  /** The root CA certificate as DER. */
+  get rootCertificateDer(): Uint8Array {
+    return this.material.root.der.slice();
+  }
+
+  /** The issuing CA certificate as PEM. */
+  get issuingCertificatePem(): string {
+    return this.material.issuing.pem;
+  }
+
+  /** The issuing CA certificate as DER. */
+  get issuingCertificateDer(): Uint8Array {
+    return this.material.issuing.der.slice();
+  }
+
+  /**
+   * Issues a certificate for the CSR's public key under the template. The CSR is only read for its
+   * public key and (when the template has none) its subject; its signature is the caller's concern.
+   */
+  async issue(input: IssueInput): Promise<IssuedCertificate> {
+    let request: CertificationRequest;
+    try {
+      request = AsnConvert.parse(input.csrDer, CertificationRequest);
+    } catch (cause) {
+      throw new Error('the certificate request is not a DER PKCS#10 CertificationRequest', { cause });
+    }
+    const info = request.certificationRequestInfo;
+    const subject = input.template.subject === undefined ? info.subject : parseDn(input.template.subject);
+    return this.sign(subject, info.subjectPKInfo, input.template);
+  }
+
+  /**
+   * Issues the gateway's own TLS server certificate with a fresh P-256 key: names that parse as IP
+   * addresses go into iPAddress SANs, the rest into dNSName SANs; EKU serverAuth, KU digitalSignature.
+   * The caller records the certificate; the key exists only in the returned object.
+   */
+  issueServerCertificate(names: string[], validityDays: number): ServerCertificate {
+    if (names.length === 0) {
+      throw new Error('a server certificate needs at least one name');
+    }
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const spki = AsnConvert.parse(publicKey.export({ type: 'spki', format: 'der' }), SubjectPublicKeyInfo);
+    const first = names[0] as string;
+    // The CN duplicates the first name for old clients; SANs are what TLS clients check (RFC 6125).
+    const subject = first.length <= MAX_COMMON_NAME ? parseDn(`CN=${escapeDnValue(first)}`) : new Name();
+    // Backdated a minute against clients whose clocks are slightly behind ours.
+    const now = this.options.now().getTime();
+    const issued = this.sign(subject, spki, {
+      dnsNames: names.filter((name) => isIP(name) === 0),
+      ipAddresses: names.filter((name) => isIP(name) !== 0),
+      notBefore: new Date(now - 60_000),
+      notAfter: new Date(now + validityDays * DAY_MS),
+      keyUsage: ['digitalSignature'],
+      extendedKeyUsage: [SERVER_AUTH],
+    });
+    return {
+      certPem: issued.pem,
+      keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+      chainPem: issued.chainPem,
+      serialNumber: issued.serialNumber,
+      subject: issued.subject,
+      dnsNames: issued.dnsNames,
+      ipAddresses: issued.ipAddresses,
+      notBefore: issued.notBefore,
+      notAfter: issued.notAfter,
+    };
+  }
+
+  /** Records the revocation in the store and drops the cached CRL. Idempotent (the store keeps the first). */
+  async revoke(serialNumber: string, reason: RevocationReason, revokedAt: Date): Promise<void> {
+    const serial = serialFromHex(serialNumber);
+    await this.options.store.addRevocation({ serialNumber: serial.hex, reason, revokedAt });
+    this.crlPublisher.invalidate();
+  }
+
+  /** Issuing CA first, root last, as PEM. */
+  caChain(): string[] {
+    return [...this.chain];
+  }
+
+  /** The current DER CRL of the issuing CA (signed at most a minute ago). */
+  crl(): Promise<Uint8Array> {
+    return this.crlPublisher.current();
+  }
+
+  private sign(
+    subject: Name,
+    spki: SubjectPublicKeyInfo,
+    template: Omit<IssuanceTemplate, 'subject'>,
+  ): IssuedCertificate {
+    const issuing = this.material.issuing;
+    const notAfter = wholeSeconds(template.notAfter);
+    if (notAfter > issuing.certificate.tbsCertificate.validity.notAfter.getTime()) {
+      throw new Error('the requested notAfter is later than the issuing CA certificate expires');
+    }
+    const dnsNames = [...new Set(template.dnsNames)];
+    const ipBytes = template.ipAddresses.map((text) => {
+      const bytes = ipToBytes(text);
+      if (!bytes) throw new Error(`invalid IP address ${JSON.stringify(text)}`);
+      return bytes;
+    });
+    const ipAddresses = [...new Set(ipBytes.map((bytes) => bytesToIp(bytes) as string))];
+    const serial = generateSerialNumber();
+    const signed = signCertificate(
+      {
+        serial,
+        issuer: issuing.certificate.tbsCertificate.subject,
+        subject,
+        notBefore: template.notBefore,
+        notAfter,
+        spki,
+        extensions: endEntityExtensions({
+          subjectIsEmpty: subject.length === 0,
+          dnsNames,
+          ipAddresses: ipAddresses.map((ip) => ipToBytes(ip) as Uint8Array),
+          keyUsage: template.keyUsage,
+          extendedKeyUsage: template.extendedKeyUsage,
+          subjectKeyId: keyIdentifier(spki),
+          issuerKeyId: issuing.keyId,
+          crlUrl: this.options.crlUrl,
+          caIssuersUrl: this.options.caIssuersUrl,
+        }),
+      },
+      this.material.issuingSigner,
+    );
+    return {
+      serialNumber: serial.hex,
+      der: signed.der,
+      pem: signed.pem,
+      subject: formatDn(subject),
+      dnsNames,
+      ipAddresses,
+      notBefore: wholeSeconds(template.notBefore),
+      notAfter,
+      chainPem: [...this.chain],
+    };
+  }
+}

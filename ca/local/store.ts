@@ -1,0 +1,29 @@
+/**
+ * How the local CA persists itself, declared by the CA (micromdm's Depot): `src/store` implements it,
+ * so every instance sharing a database shares one CA. Keys are stored only as encrypted PKCS#8 PEM.
+ */
+import type { RevocationReason } from '../types.js';
+
+export interface StoredCaMaterial {
+  rootCertPem: string;
+  /** Encrypted PKCS#8 PEM (PBES2, AES-256-CBC) under the CA passphrase. */
+  rootKeyPem: string;
+  issuingCertPem: string;
+  issuingKeyPem: string;
+  createdAt: Date;
+}
+
+export interface CaRevocation {
+  serialNumber: string;
+  revokedAt: Date;
+  reason: RevocationReason;
+}
+
+export interface LocalCaStore {
+  loadMaterial(): Promise<StoredCaMaterial | null>;
+  /** Saves the first CA; returns false (and saves nothing) when another instance saved one first. */
+  saveMaterial(material: StoredCaMaterial): Promise<boolean>;
+  /** Idempotent: a second revocation of the same serial keeps the first. */
+  addRevocation(revocation: CaRevocation): Promise<void>;
+  listRevocations(): Promise<CaRevocation[]>;
+}

@@ -1,0 +1,45 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { CertificateAuthority } from '../ca/types.js';
+import { adminApi } from './admin/api/routes.js';
+import type { Core } from './core/core.js';
+import { jsonErrorBoundary, jsonNotFound } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
+import { pkiRoutes } from './http/pki-routes.js';
+import { requestLog } from './http/request-log.js';
+
+export interface AppDeps {
+  core: Core;
+  ca: CertificateAuthority;
+  logger: Logger;
+  bodyLimit: string;
+}
+
+export interface Apps {
+  /** Served over TLS: ACME and the admin API (RFC 8555 §6.1 requires HTTPS). */
+  https: Express;
+  /** Served over plain HTTP: SCEP (RFC 8894 §4.1), CRL and CA certificate downloads. */
+  http: Express;
+}
+
+function base(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestLog(deps.logger));
+  app.use(healthRoutes({ ready: () => deps.core.store.ping() }));
+  app.use(pkiRoutes(deps.ca));
+  return app;
+}
+
+/** Builds both Express apps without listening; tests drive them with supertest. */
+export function buildApp(deps: AppDeps): Apps {
+  const https = base(deps);
+  https.use('/api/v1', adminApi(deps.core, { bodyLimit: deps.bodyLimit }));
+  const http = base(deps);
+  for (const app of [https, http]) {
+    app.use(jsonNotFound);
+    app.use(jsonErrorBoundary);
+  }
+  return { https, http };
+}

@@ -1,0 +1,188 @@
+/**
+ * The command line: serve, init, migrate, token create, audit verify. Secrets meant for the operator
+ * (the first admin token, a new token) go to stdout, never to the log.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { verifyChain } from './core/audit/chain.js';
+import type { AuditEvent } from './core/audit/event.js';
+import { ConfigError, loadConfig } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { roles, type Role } from './core/tokens/token.js';
+import { createLogger } from './http/logger.js';
+import { openGateway, startGateway, type Gateway } from './main.js';
+import { openStore } from './store/knex-store.js';
+import { migrateLatest, migrateRollback, migrationStatus } from './store/migrate.js';
+import { resolve } from 'node:path';
+
+const usage = `Usage: enrollment-gateway <command> [--config FILE]
+
+Commands:
+  serve                                  start the HTTPS (ACME, admin API) and HTTP (SCEP, CRL) listeners
+  init                                   create the data directory, database, CA and first admin token, then exit
+  migrate [--status | --rollback [--all]] apply (or list, or undo) database migrations
+  token create --subject NAME --role ROLE [--ttl-days N]
+                                         create an API token (roles: ${roles.join(', ')})
+  audit verify [--file EXPORT.jsonl]     verify the audit hash chain of the store or of an export
+`;
+
+function printStart(gateway: Gateway, urls?: { https: string; http: string }): void {
+  if (gateway.bootstrapToken) {
+    console.log(`\nAdmin API token (shown once, only its hash is stored):\n\n  ${gateway.bootstrapToken}\n`);
+  }
+  if (urls) {
+    console.log(`ACME and admin API:  ${urls.https}  (e.g. ${urls.https}/healthz)`);
+    console.log(`SCEP, CRL, CA certs: ${urls.http}`);
+  }
+  console.log(`Root CA certificate (trust this in clients): ${gateway.rootCertificatePath}`);
+}
+
+async function serve(config: Config): Promise<void> {
+  const logger = createLogger(config['log.level']);
+  const running = await startGateway(config, logger);
+  printStart(running, running.urls);
+  logger.info({ urls: running.urls, rootCertificate: running.rootCertificatePath }, 'gateway started');
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function withGateway(config: Config, work: (gateway: Gateway) => Promise<void>): Promise<void> {
+  const gateway = await openGateway(config, createLogger(config['log.level'], process.stderr));
+  try {
+    await work(gateway);
+  } finally {
+    await gateway.store.close();
+  }
+}
+
+async function migrate(
+  config: Config,
+  flags: { status?: boolean; rollback?: boolean; all?: boolean },
+): Promise<void> {
+  const store = await openStore({
+    url: config.databaseUrl,
+    dataDir: resolve(config.dataDir),
+    migrate: false,
+  });
+  try {
+    if (flags.status) {
+      const status = await migrationStatus(store.knex);
+      for (const name of status.completed) console.log(`applied  ${name}`);
+      for (const name of status.pending) console.log(`pending  ${name}`);
+    } else if (flags.rollback) {
+      const result = await migrateRollback(store.knex, flags.all ?? false);
+      console.log(
+        result.migrations.length ? `rolled back: ${result.migrations.join(', ')}` : 'nothing to roll back',
+      );
+    } else {
+      const result = await migrateLatest(store.knex);
+      console.log(
+        result.migrations.length ? `applied: ${result.migrations.join(', ')}` : 'already up to date',
+      );
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function verifyExport(file: string): Promise<boolean> {
+  const events: AuditEvent[] = [];
+  const lines = createInterface({ input: createReadStream(file) });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    const e = JSON.parse(line) as AuditEvent & { at: string };
+    events.push({ ...e, at: new Date(e.at) });
+  }
+  const first = events[0];
+  const verdict = verifyChain(events, first ? { seq: first.seq - 1, hash: first.prevHash } : undefined);
+  return report(verdict);
+}
+
+function report(verdict: ReturnType<typeof verifyChain>): boolean {
+  if (verdict.ok) console.log(`audit chain intact: ${verdict.events} events, last hash ${verdict.lastHash}`);
+  else console.log(`audit chain BROKEN at seq ${verdict.brokenAt}: ${verdict.problem}`);
+  return verdict.ok;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      subject: { type: 'string' },
+      role: { type: 'string' },
+      'ttl-days': { type: 'string' },
+      status: { type: 'boolean' },
+      rollback: { type: 'boolean' },
+      all: { type: 'boolean' },
+      file: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command) {
+    console.log(usage);
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig({ file: values.config ?? null });
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return -1;
+    case 'init':
+      await withGateway(config, async (gateway) => printStart(gateway));
+      return 0;
+    case 'migrate':
+      await migrate(config, values);
+      return 0;
+    case 'token': {
+      if (sub !== 'create' || !values.subject || !values.role) break;
+      if (!roles.includes(values.role as Role))
+        throw new ConfigError(`--role must be one of ${roles.join(', ')}`);
+      const ttlDays = values['ttl-days'] ? Number(values['ttl-days']) : null;
+      await withGateway(config, async (gateway) => {
+        const { token, record } = await gateway.core.createToken({
+          subject: values.subject ?? '',
+          role: values.role as Role,
+          actor: 'cli',
+          ttlDays,
+        });
+        console.log(`Token for ${record.subject} (${record.role}), shown once:\n\n  ${token}\n`);
+      });
+      return 0;
+    }
+    case 'audit': {
+      if (sub !== 'verify') break;
+      if (values.file) return (await verifyExport(values.file)) ? 0 : 1;
+      let ok = false;
+      await withGateway(config, async (gateway) => {
+        ok = report(await gateway.core.verifyAuditChain());
+      });
+      return ok ? 0 : 1;
+    }
+  }
+  console.error(usage);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    console.error(err instanceof ConfigError || err instanceof Error ? `error: ${err.message}` : err);
+    process.exit(1);
+  },
+);

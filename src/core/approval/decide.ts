@@ -1,0 +1,121 @@
+import { appendAudit } from '../audit/audit-log.js';
+import { issueApproved, type Issued } from '../enrollment/issue.js';
+import type { EnrollmentRequest } from '../enrollment/request.js';
+import { resolveProfile, type SubmitDeps } from '../enrollment/submit.js';
+import { CoreError, isCoreError } from '../errors.js';
+
+export interface DecisionInput {
+  requestId: string;
+  actor: string;
+  decision: 'approve' | 'reject';
+  /** Required for a rejection: it becomes the reason the requester is told. */
+  comment?: string | null;
+}
+
+export type DecisionResult =
+  | { outcome: 'recorded'; request: EnrollmentRequest; approvals: number; approvalsNeeded: number }
+  | { outcome: 'rejected'; request: EnrollmentRequest }
+  | ({ outcome: 'issued' } & Issued);
+
+/**
+ * Records one approver's decision. The decision and the status change are one transaction, and the
+ * status change is a compare-and-set from `pending`: two approvers racing on the last approval yield
+ * exactly one `approved` transition, and so exactly one issuance.
+ */
+export async function decide(deps: SubmitDeps, input: DecisionInput): Promise<DecisionResult> {
+  const comment = input.comment?.trim() || null;
+  if (input.decision === 'reject' && !comment) {
+    throw new CoreError('invalid_input', 'A rejection needs a reason', { details: { field: 'comment' } });
+  }
+  const now = deps.clock.now();
+  const decided = await deps.store.transaction(async (tx) => {
+    const request = await tx.requests.getForUpdate(input.requestId);
+    if (!request) throw new CoreError('not_found', 'No such enrolment request');
+    if (request.status !== 'pending') {
+      throw new CoreError('invalid_state', `The request is ${request.status}, not pending`, {
+        details: { status: request.status },
+      });
+    }
+    if (request.requester === input.actor) throw new CoreError('self_approval');
+    try {
+      await tx.approvals.add({
+        requestId: request.id,
+        approver: input.actor,
+        decision: input.decision,
+        comment,
+        createdAt: now,
+      });
+    } catch (err) {
+      if (isCoreError(err, 'conflict')) throw new CoreError('already_decided', undefined, { cause: err });
+      throw err;
+    }
+    const approvals = (await tx.approvals.listFor(request.id)).filter((a) => a.decision === 'approve').length;
+    const status =
+      input.decision === 'reject'
+        ? 'rejected'
+        : approvals >= request.requiredApprovals
+          ? 'approved'
+          : 'pending';
+    if (status !== 'pending') {
+      const reason = status === 'rejected' ? comment : null;
+      if (!(await tx.requests.transition(request.id, 'pending', { status, reason, updatedAt: now }))) {
+        throw new CoreError('conflict', 'The request was decided concurrently');
+      }
+    }
+    await appendAudit(tx, deps.clock, {
+      actor: input.actor,
+      action:
+        input.decision === 'reject'
+          ? 'request.rejected'
+          : status === 'approved'
+            ? 'request.approved'
+            : 'request.approval-recorded',
+      targetType: 'request',
+      targetId: request.id,
+      data: { approvals, approvalsNeeded: request.requiredApprovals, ...(comment ? { comment } : {}) },
+    });
+    return {
+      request: {
+        ...request,
+        status,
+        reason: status === 'rejected' ? comment : request.reason,
+        updatedAt: now,
+      } as EnrollmentRequest,
+      approvals,
+    };
+  });
+
+  const { request, approvals } = decided;
+  if (request.status === 'rejected') return { outcome: 'rejected', request };
+  if (request.status === 'pending') {
+    return { outcome: 'recorded', request, approvals, approvalsNeeded: request.requiredApprovals };
+  }
+  const profile = await resolveProfile(deps.store, request.profileId);
+  return { outcome: 'issued', ...(await issueApproved(deps, request, profile)) };
+}
+
+/** Moves pending requests past their expiry to `expired`; returns how many it moved. */
+export async function expirePending(deps: Pick<SubmitDeps, 'store' | 'clock'>, batch = 100): Promise<number> {
+  const now = deps.clock.now();
+  let moved = 0;
+  for (const request of await deps.store.requests.listExpired(now, batch)) {
+    await deps.store.transaction(async (tx) => {
+      if (
+        await tx.requests.transition(request.id, 'pending', {
+          status: 'expired',
+          reason: 'No decision before the request expired',
+          updatedAt: now,
+        })
+      ) {
+        moved++;
+        await appendAudit(tx, deps.clock, {
+          actor: 'system',
+          action: 'request.expired',
+          targetType: 'request',
+          targetId: request.id,
+        });
+      }
+    });
+  }
+  return moved;
+}

@@ -1,0 +1,90 @@
+import type { CertificateAuthority, RevocationReason } from '../../ca/types.js';
+import { decide, expirePending, type DecisionInput } from './approval/decide.js';
+import { verifyStoredChain } from './audit/audit-log.js';
+import { revokeCertificate } from './certificates/revoke.js';
+import { EnrollmentCodes } from './codes/codes.js';
+import { submit, type SubmitInput } from './enrollment/submit.js';
+import type { Clock, Store } from './ports.js';
+import { createProfile, ensureDefaultProfile, setProfileStatus } from './profiles/profiles.js';
+import type { ProfileSettings, ProfileStatus } from './profiles/profile.js';
+import type { DerivedKeys } from './secrets/keys.js';
+import { SecretBox } from './secrets/secret-box.js';
+import { authenticateToken, createToken } from './tokens/tokens.js';
+import type { Role } from './tokens/token.js';
+
+export interface CoreDeps {
+  store: Store;
+  ca: CertificateAuthority;
+  clock: Clock;
+  keys: Pick<DerivedKeys, 'codePepper' | 'sealKey'>;
+}
+
+/**
+ * The enrolment core as the faces see it: ACME, SCEP and the admin API all call these and nothing
+ * below them. Each method is a use case in its own file; this object only binds the dependencies.
+ */
+export class Core {
+  readonly store: Store;
+  readonly ca: CertificateAuthority;
+  readonly clock: Clock;
+  readonly codes: EnrollmentCodes;
+  readonly secretBox: SecretBox;
+
+  constructor(deps: CoreDeps) {
+    this.store = deps.store;
+    this.ca = deps.ca;
+    this.clock = deps.clock;
+    this.secretBox = new SecretBox(deps.keys.sealKey);
+    this.codes = new EnrollmentCodes({
+      store: deps.store,
+      clock: deps.clock,
+      codePepper: deps.keys.codePepper,
+      secretBox: this.secretBox,
+    });
+  }
+
+  submit(input: SubmitInput) {
+    return submit(this, input);
+  }
+
+  decide(input: DecisionInput) {
+    return decide(this, input);
+  }
+
+  expirePending(batch?: number) {
+    return expirePending(this, batch);
+  }
+
+  revoke(input: { serialNumber: string; reason: RevocationReason; actor: string }) {
+    return revokeCertificate(this, input);
+  }
+
+  createProfile(input: {
+    name: string;
+    actor: string;
+    status?: ProfileStatus;
+    settings?: Partial<ProfileSettings>;
+  }) {
+    return createProfile(this, input);
+  }
+
+  setProfileStatus(input: { profileId: string; status: ProfileStatus; actor: string }) {
+    return setProfileStatus(this, input);
+  }
+
+  ensureDefaultProfile(name: string) {
+    return ensureDefaultProfile(this, name);
+  }
+
+  createToken(input: { subject: string; role: Role; actor: string; ttlDays?: number | null }) {
+    return createToken(this, input);
+  }
+
+  authenticateToken(token: string) {
+    return authenticateToken(this, token);
+  }
+
+  verifyAuditChain() {
+    return verifyStoredChain(this.store);
+  }
+}

@@ -1,0 +1,66 @@
+import { CoreError } from '../errors.js';
+import type { Protocol } from '../profiles/profile.js';
+
+export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'issued' | 'failed' | 'expired';
+
+/**
+ * The one status machine every protocol shares:
+ * pending → approved | rejected | expired | failed; approved → issued | failed.
+ */
+const transitions: Record<RequestStatus, readonly RequestStatus[]> = {
+  pending: ['approved', 'rejected', 'expired', 'failed'],
+  approved: ['issued', 'failed'],
+  rejected: [],
+  issued: [],
+  failed: [],
+  expired: [],
+};
+
+export function canTransition(from: RequestStatus, to: RequestStatus): boolean {
+  return transitions[from].includes(to);
+}
+
+export function assertTransition(from: RequestStatus, to: RequestStatus): void {
+  if (!canTransition(from, to)) {
+    throw new CoreError('invalid_state', `A request cannot go from ${from} to ${to}`, {
+      details: { from, to },
+    });
+  }
+}
+
+export function isFinal(status: RequestStatus): boolean {
+  return transitions[status].length === 0;
+}
+
+export interface EnrollmentRequest {
+  id: string;
+  protocol: Protocol;
+  profileId: string;
+  assetId: string | null;
+  /** Who asked: an admin user, an ACME account URL, a SCEP client, … Never allowed to approve. */
+  requester: string;
+  subject: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  csrPem: string;
+  /** SHA-256 of the CSR DER, hex: lets a resent SCEP PKCSReq land on the same request. */
+  csrSha256: string;
+  status: RequestStatus;
+  requiredApprovals: number;
+  /** Why it was rejected or failed. */
+  reason: string | null;
+  certificateSerial: string | null;
+  /** The protocol's own handle (ACME order id, SCEP transactionID), unique per protocol. */
+  externalRef: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date | null;
+}
+
+export interface Approval {
+  requestId: string;
+  approver: string;
+  decision: 'approve' | 'reject';
+  comment: string | null;
+  createdAt: Date;
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import type { CertificateAuthority } from '../../../ca/types.js';
+import { appendAudit } from '../audit/audit-log.js';
+import { parseCsr, type ParsedCsr } from '../csr/parse.js';
+import { CoreError } from '../errors.js';
+import { checkDomainPolicy, isDnsName } from '../policy/domain-policy.js';
+import type { PolicyFinding } from '../policy/finding.js';
+import { checkKeyPolicy } from '../policy/key-policy.js';
+import type { Clock, Store } from '../ports.js';
+import type { Profile, Protocol } from '../profiles/profile.js';
+import { issueApproved, type Issued } from './issue.js';
+import type { EnrollmentRequest } from './request.js';
+
+export interface SubmitInput {
+  protocol: Protocol;
+  /** Profile id or name. */
+  profile: string;
+  assetId?: string | null;
+  requester: string;
+  /** PKCS#10, DER or PEM. */
+  csr: Uint8Array | string;
+  /** Overrides of what the CSR asks for (an operator editing the request within the profile's rules). */
+  subject?: string;
+  dnsNames?: string[];
+  ipAddresses?: string[];
+  externalRef?: string | null;
+  dryRun?: boolean;
+}
+
+export type SubmitResult =
+  | ({ outcome: 'issued' } & Issued)
+  | { outcome: 'pending'; request: EnrollmentRequest; approvalsNeeded: number }
+  | { outcome: 'rejected'; request: EnrollmentRequest | null; findings: PolicyFinding[]; error: CoreError }
+  | {
+      outcome: 'dry-run';
+      wouldBe: 'issued' | 'pending' | 'rejected';
+      approvalsNeeded: number;
+      findings: PolicyFinding[];
+      names: { subject: string; dnsNames: string[]; ipAddresses: string[] };
+    };
+
+export interface SubmitDeps {
+  store: Store;
+  ca: CertificateAuthority;
+  clock: Clock;
+}
+
+export async function resolveProfile(store: Store, idOrName: string): Promise<Profile> {
+  const profile = (await store.profiles.get(idOrName)) ?? (await store.profiles.getByName(idOrName));
+  if (!profile) throw new CoreError('not_found', `No certificate profile "${idOrName}"`);
+  return profile;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/**
+ * The names a request is for: the operator's edits, else the CSR's SANs; a CSR with no SAN but a
+ * host-name CN (common for SCEP devices) asks for that name.
+ */
+function requestedNames(
+  input: SubmitInput,
+  csr: ParsedCsr,
+): { subject: string; dnsNames: string[]; ipAddresses: string[] } {
+  let dnsNames = unique((input.dnsNames ?? csr.dnsNames).map((n) => n.trim().toLowerCase()).filter(Boolean));
+  const ipAddresses = unique((input.ipAddresses ?? csr.ipAddresses).map((n) => n.trim()).filter(Boolean));
+  const cn = csr.commonName?.toLowerCase();
+  if (
+    dnsNames.length === 0 &&
+    ipAddresses.length === 0 &&
+    cn &&
+    isDnsName(cn.replace(/^\*\./, '')) &&
+    cn.includes('.')
+  ) {
+    dnsNames = [cn];
+  }
+  return { subject: input.subject ?? csr.subject, dnsNames, ipAddresses };
+}
+
+function refusal(findings: PolicyFinding[]): CoreError {
+  const first = findings[0];
+  return new CoreError(first?.policy === 'key' ? 'key_policy' : 'domain_policy', first?.message, {
+    details: { rule: first?.rule, name: first?.subject, findings },
+  });
+}
+
+/**
+ * The one entry point of every face: profile active and open to this protocol? CSR sound? names and
+ * key within policy? then either issue now or wait in the approval queue.
+ */
+export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<SubmitResult> {
+  const profile = await resolveProfile(deps.store, input.profile);
+  if (profile.status !== 'active')
+    throw new CoreError('profile_not_active', `Profile "${profile.name}" is ${profile.status}`);
+  if (!profile.protocols.includes(input.protocol)) {
+    throw new CoreError('protocol_not_allowed', `Profile "${profile.name}" does not allow ${input.protocol}`);
+  }
+  const csr = parseCsr(input.csr);
+  if (!csr.signatureValid) throw new CoreError('bad_csr', 'The CSR signature does not verify');
+  const names = requestedNames(input, csr);
+  if (names.dnsNames.length === 0 && names.ipAddresses.length === 0 && !names.subject) {
+    throw new CoreError('invalid_input', 'The request names no subject and no subject alternative name');
+  }
+  const findings = [
+    ...checkKeyPolicy(profile.keyPolicy, csr.publicKey),
+    ...checkDomainPolicy(profile.domainPolicy, names),
+  ];
+  const approvalsNeeded = profile.approval.required ? Math.max(1, profile.approval.approvers) : 0;
+
+  if (input.dryRun) {
+    const wouldBe = findings.length > 0 ? 'rejected' : approvalsNeeded > 0 ? 'pending' : 'issued';
+    return { outcome: 'dry-run', wouldBe, approvalsNeeded, findings, names };
+  }
+
+  const now = deps.clock.now();
+  const request: EnrollmentRequest = {
+    id: randomUUID(),
+    protocol: input.protocol,
+    profileId: profile.id,
+    assetId: input.assetId ?? null,
+    requester: input.requester,
+    subject: names.subject,
+    dnsNames: names.dnsNames,
+    ipAddresses: names.ipAddresses,
+    csrPem: toPem(csr.der),
+    csrSha256: csr.sha256,
+    status: 'pending',
+    requiredApprovals: approvalsNeeded,
+    reason: null,
+    certificateSerial: null,
+    externalRef: input.externalRef ?? null,
+    createdAt: now,
+    updatedAt: now,
+    expiresAt:
+      approvalsNeeded > 0 ? new Date(now.getTime() + profile.approval.pendingTtlHours * 3_600_000) : null,
+  };
+
+  // A refused request is kept, rejected, with the rule that refused it: the queue and the audit log show it.
+  const next: EnrollmentRequest['status'] =
+    findings.length > 0 ? 'rejected' : approvalsNeeded > 0 ? 'pending' : 'approved';
+  const stored: EnrollmentRequest = {
+    ...request,
+    status: next,
+    reason: findings.length > 0 ? refusal(findings).message : null,
+  };
+  await deps.store.transaction(async (tx) => {
+    await tx.requests.create(request);
+    if (next !== 'pending') {
+      await tx.requests.transition(request.id, 'pending', {
+        status: next,
+        reason: stored.reason,
+        updatedAt: now,
+      });
+    }
+    await appendAudit(tx, deps.clock, {
+      actor: input.requester,
+      action: `request.${next === 'approved' ? 'auto-approved' : next === 'rejected' ? 'refused' : 'submitted'}`,
+      targetType: 'request',
+      targetId: request.id,
+      data: {
+        protocol: request.protocol,
+        profileId: profile.id,
+        dnsNames: request.dnsNames,
+        ipAddresses: request.ipAddresses,
+        ...(findings.length > 0 ? { findings } : {}),
+      },
+    });
+  });
+
+  if (next === 'rejected')
+    return { outcome: 'rejected', request: stored, findings, error: refusal(findings) };
+  if (next === 'pending') return { outcome: 'pending', request: stored, approvalsNeeded };
+  return { outcome: 'issued', ...(await issueApproved(deps, stored, profile)) };
+}
+
+export function toPem(der: Uint8Array, label = 'CERTIFICATE REQUEST'): string {
+  const body = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '');
+  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}

@@ -1,0 +1,83 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { CoreError, coreErrorCodes, type CoreErrorCode } from '../core/errors.js';
+
+/** HTTP status of each core error on the JSON faces (admin API, health). */
+const statusOf: Record<CoreErrorCode, number> = {
+  not_found: 404,
+  conflict: 409,
+  invalid_input: 400,
+  invalid_state: 409,
+  profile_not_active: 422,
+  protocol_not_allowed: 422,
+  bad_csr: 400,
+  key_policy: 422,
+  domain_policy: 422,
+  self_approval: 403,
+  already_decided: 409,
+  code_invalid: 403,
+  code_expired: 403,
+  code_locked: 423,
+  code_revoked: 403,
+  ca_failure: 502,
+  store_unavailable: 503,
+  unauthorized: 401,
+  forbidden: 403,
+};
+
+/** Codes that only the HTTP layer produces. */
+export const httpErrorCodes = {
+  route_not_found: { status: 404, message: 'No such endpoint' },
+  method_not_allowed: { status: 405, message: 'Method not allowed' },
+  payload_too_large: { status: 413, message: 'The request body is too large' },
+  malformed_json: { status: 400, message: 'The request body is not valid JSON' },
+  unsupported_media_type: { status: 415, message: 'Unsupported Content-Type' },
+  internal: { status: 500, message: 'Internal error' },
+} as const;
+
+export interface JsonError {
+  status: number;
+  body: { code: string; message: string; details: Record<string, unknown> };
+}
+
+/** The one mapping from anything thrown to the JSON error body `{code, message, details}`. */
+export function toJsonError(err: unknown): JsonError {
+  if (err instanceof CoreError) {
+    return {
+      status: statusOf[err.code],
+      body: { code: err.code, message: err.message, details: err.details },
+    };
+  }
+  const e = err as { type?: string; status?: number; expose?: boolean };
+  if (e?.type === 'entity.too.large') return fromHttp('payload_too_large');
+  if (e?.type === 'entity.parse.failed') return fromHttp('malformed_json');
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
+    return fromHttp('unsupported_media_type');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+    return {
+      status: e.status,
+      body: { code: 'invalid_input', message: (err as Error).message, details: {} },
+    };
+  }
+  return fromHttp('internal');
+}
+
+function fromHttp(code: keyof typeof httpErrorCodes): JsonError {
+  const { status, message } = httpErrorCodes[code];
+  return { status, body: { code, message, details: {} } };
+}
+
+export const jsonNotFound: RequestHandler = (_req, res) => {
+  const { status, body } = fromHttp('route_not_found');
+  res.status(status).json(body);
+};
+
+/** The JSON error boundary: the internal cause goes to the log, never to the client. */
+export const jsonErrorBoundary: ErrorRequestHandler = (err, req, res, next) => {
+  if (res.headersSent) return next(err);
+  const { status, body } = toJsonError(err);
+  if (status >= 500) req.log?.error({ err }, 'request failed');
+  else req.log?.debug({ code: body.code }, 'request refused');
+  res.status(status).json(body);
+};
+
+export { coreErrorCodes };

@@ -1,0 +1,190 @@
+/**
+ * Composition root, read as a wiring diagram: config → secrets → store (migrate) → CA → core →
+ * faces → listen. The only module where implementations meet.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { LocalCa } from '../ca/local/local-ca.js';
+import { buildApp } from './app.js';
+import { publicUrls } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { appendAudit } from './core/audit/audit-log.js';
+import { Core } from './core/core.js';
+import { systemClock } from './core/ports.js';
+import { deriveKeys } from './core/secrets/keys.js';
+import { pkiPaths } from './http/pki-routes.js';
+import { openStore, type KnexStore } from './store/knex-store.js';
+
+export interface Gateway {
+  store: KnexStore;
+  ca: LocalCa;
+  core: Core;
+  /** Path of the root CA certificate clients must trust. */
+  rootCertificatePath: string;
+  /** The first admin API token, present only on the start that created it. */
+  bootstrapToken: string | null;
+}
+
+/** Reads the master key from config, else from <dataDir>/master.key, generating it (0600) on first start. */
+function masterKey(config: Config, dataDir: string, logger: Logger): Buffer {
+  if (config.masterKey) return Buffer.from(config.masterKey, 'base64');
+  const path = join(dataDir, 'master.key');
+  if (!existsSync(path)) {
+    writeFileSync(path, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    logger.warn(
+      { path },
+      'GENERATED A MASTER KEY FILE: it protects the CA keys and enrolment codes. Back it up, keep it off shared disks, ' +
+        'or set GATEWAY_MASTER_KEY from a secret store (every instance sharing a database needs the same key).',
+    );
+  }
+  chmodSync(path, 0o600);
+  return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+}
+
+/** Everything but the listeners: used by `serve`, `init` and the CLI's maintenance commands. */
+export async function openGateway(
+  config: Config,
+  logger: Logger,
+  urls: { https: string; http: string } = publicUrls(config),
+): Promise<Gateway> {
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const keys = deriveKeys(masterKey(config, dataDir, logger));
+  // openStore migrates to the latest schema before it returns.
+  const store = await openStore({ url: config.databaseUrl, dataDir, poolMax: config['database.poolMax'] });
+  try {
+    const ca = await LocalCa.open({
+      store: store.caStore,
+      passphrase: keys.caPassphrase,
+      keyAlgorithm: config['ca.keyAlgorithm'],
+      commonName: config['ca.commonName'],
+      rootValidityDays: config['ca.rootValidityDays'],
+      issuingValidityDays: config['ca.issuingValidityDays'],
+      crlValidityHours: config['ca.crlValidityHours'],
+      crlUrl: urls.http + pkiPaths.crl,
+      caIssuersUrl: urls.http + pkiPaths.issuingCertificate,
+    });
+    const core = new Core({ store, ca, clock: systemClock, keys });
+    const rootCertificatePath = join(dataDir, 'root-ca.pem');
+    writeFileSync(rootCertificatePath, ca.rootCertificatePem);
+    if (await core.ensureDefaultProfile(config.defaultProfile)) {
+      logger.info({ profile: config.defaultProfile }, 'created the default certificate profile');
+    }
+    let bootstrapToken: string | null = null;
+    if ((await store.tokens.count()) === 0) {
+      bootstrapToken = (await core.createToken({ subject: 'admin', role: 'admin', actor: 'system' })).token;
+    }
+    return { store, ca, core, rootCertificatePath, bootstrapToken };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+export interface RunningGateway extends Gateway {
+  urls: { https: string; http: string };
+  ports: { https: number; http: number };
+  stop(): Promise<void>;
+}
+
+function listen(server: Server | HttpsServer, port: number, host: string): Promise<number> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolveListen((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** TLS material for the HTTPS listener: the operator's files, else a certificate from the local CA. */
+async function serverTls(config: Config, gateway: Gateway): Promise<{ cert: string; key: string }> {
+  if (config['tls.certFile'] && config['tls.keyFile']) {
+    return {
+      cert: readFileSync(config['tls.certFile'], 'utf8'),
+      key: readFileSync(config['tls.keyFile'], 'utf8'),
+    };
+  }
+  const issued = await gateway.ca.issueServerCertificate(config['tls.names'], 90);
+  // Recorded like every certificate the CA signs; the key lives in memory only and dies with the process.
+  await gateway.store.transaction(async (tx) => {
+    await tx.certificates.insert({
+      serialNumber: issued.serialNumber,
+      requestId: null,
+      profileId: null,
+      assetId: null,
+      subject: issued.subject,
+      dnsNames: issued.dnsNames,
+      ipAddresses: issued.ipAddresses,
+      notBefore: issued.notBefore,
+      notAfter: issued.notAfter,
+      pem: issued.certPem,
+      status: 'valid',
+      revokedAt: null,
+      revocationReason: null,
+      createdAt: systemClock.now(),
+    });
+    await appendAudit(tx, systemClock, {
+      actor: 'system',
+      action: 'certificate.issued',
+      targetType: 'certificate',
+      targetId: issued.serialNumber,
+      data: { purpose: 'https-listener', names: config['tls.names'] },
+    });
+  });
+  return { cert: issued.certPem + issued.chainPem[0], key: issued.keyPem };
+}
+
+/** Starts both listeners. Ports are bound first so that port 0 resolves before URLs go into certificates. */
+export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+  const https = createHttpsServer({ maxHeaderSize: config['http.maxHeaderSize'] });
+  const http = createHttpServer({ maxHeaderSize: config['http.maxHeaderSize'] });
+  const ports = {
+    https: await listen(https, config['https.port'], config['https.host']),
+    http: await listen(http, config['http.port'], config['http.host']),
+  };
+  const urls = publicUrls(config, ports);
+  let gateway: Gateway;
+  try {
+    gateway = await openGateway(config, logger, urls);
+    https.setSecureContext(await serverTls(config, gateway));
+  } catch (err) {
+    https.close();
+    http.close();
+    throw err;
+  }
+  const apps = buildApp({ core: gateway.core, ca: gateway.ca, logger, bodyLimit: config['http.bodyLimit'] });
+  https.on('request', apps.https);
+  http.on('request', apps.http);
+
+  const sweeper = setInterval(() => {
+    gateway.core
+      .expirePending()
+      .catch((err: unknown) => logger.error({ err }, 'expiring pending requests failed'));
+  }, 60_000);
+  sweeper.unref();
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(sweeper);
+      const closed = Promise.all(
+        [https, http].map((s) => new Promise<void>((done) => s.close(() => done()))),
+      );
+      // close() waits for in-flight requests; past the timeout, connections are cut.
+      const timer = setTimeout(() => {
+        https.closeAllConnections();
+        http.closeAllConnections();
+      }, config['shutdown.timeoutMs']);
+      timer.unref();
+      await closed;
+      clearTimeout(timer);
+      await gateway.store.close();
+    })());
+  return { ...gateway, urls, ports, stop };
+}

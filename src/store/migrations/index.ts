@@ -1,0 +1,25 @@
+/**
+ * Every migration, listed statically: knex's own loader globs a directory, which breaks between
+ * TypeScript sources (vitest, tsx) and compiled JavaScript (dist/). Names carry no extension, so the
+ * knex_migrations table reads the same whichever runs. Append new migrations at the end.
+ */
+import type { Knex } from 'knex';
+import * as coreSchema from './20261121a-core-schema.js';
+import * as auditAndTokens from './20261121b-audit-and-tokens.js';
+import * as localCa from './20261121c-local-ca.js';
+
+export const migrations: readonly { name: string; migration: Knex.Migration }[] = [
+  { name: '20261121a-core-schema', migration: coreSchema },
+  { name: '20261121b-audit-and-tokens', migration: auditAndTokens },
+  { name: '20261121c-local-ca', migration: localCa },
+];
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => migrations.map((entry) => entry.name),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const entry = migrations.find((candidate) => candidate.name === name);
+    if (!entry) throw new Error(`Unknown migration: ${name}`);
+    return entry.migration;
+  },
+};

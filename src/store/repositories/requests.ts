@@ -1,0 +1,164 @@
+import type { EnrollmentRequest, RequestStatus } from '../../core/enrollment/request.js';
+import type { ListOptions, Page, RequestRepository } from '../../core/ports.js';
+import type { Protocol } from '../../core/profiles/profile.js';
+import type { Dialect } from '../db.js';
+import {
+  fromJson,
+  insertOrConflict,
+  keysetPage,
+  pageSize,
+  toDate,
+  toDateOrNull,
+  toJson,
+  toNumber,
+} from './shared.js';
+import type { Db, DbTimestamp } from './shared.js';
+
+interface RequestRow {
+  id: string;
+  protocol: Protocol;
+  profile_id: string;
+  asset_id: string | null;
+  requester: string;
+  subject: string;
+  dns_names: string;
+  ip_addresses: string;
+  csr_pem: string;
+  csr_sha256: string;
+  status: RequestStatus;
+  required_approvals: number | string;
+  reason: string | null;
+  certificate_serial: string | null;
+  external_ref: string | null;
+  created_at: DbTimestamp;
+  updated_at: DbTimestamp;
+  expires_at: DbTimestamp | null;
+}
+
+function toRow(request: EnrollmentRequest): RequestRow {
+  return {
+    id: request.id,
+    protocol: request.protocol,
+    profile_id: request.profileId,
+    asset_id: request.assetId,
+    requester: request.requester,
+    subject: request.subject,
+    dns_names: toJson(request.dnsNames),
+    ip_addresses: toJson(request.ipAddresses),
+    csr_pem: request.csrPem,
+    csr_sha256: request.csrSha256,
+    status: request.status,
+    required_approvals: request.requiredApprovals,
+    reason: request.reason,
+    certificate_serial: request.certificateSerial,
+    external_ref: request.externalRef,
+    created_at: request.createdAt,
+    updated_at: request.updatedAt,
+    expires_at: request.expiresAt,
+  };
+}
+
+function toDomain(row: RequestRow): EnrollmentRequest {
+  return {
+    id: row.id,
+    protocol: row.protocol,
+    profileId: row.profile_id,
+    assetId: row.asset_id,
+    requester: row.requester,
+    subject: row.subject,
+    dnsNames: fromJson<string[]>(row.dns_names),
+    ipAddresses: fromJson<string[]>(row.ip_addresses),
+    csrPem: row.csr_pem,
+    csrSha256: row.csr_sha256,
+    status: row.status,
+    requiredApprovals: toNumber(row.required_approvals),
+    reason: row.reason,
+    certificateSerial: row.certificate_serial,
+    externalRef: row.external_ref,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    expiresAt: toDateOrNull(row.expires_at),
+  };
+}
+
+const table = 'enrollment_requests';
+
+export class KnexRequestRepository implements RequestRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async create(request: EnrollmentRequest): Promise<void> {
+    await insertOrConflict(
+      this.db,
+      table,
+      toRow(request),
+      'id',
+      'A request with this id or external reference',
+    );
+  }
+
+  async get(id: string): Promise<EnrollmentRequest | null> {
+    const row = (await this.db(table).where({ id }).first()) as RequestRow | undefined;
+    return row ? toDomain(row) : null;
+  }
+
+  /** SELECT … FOR UPDATE on PostgreSQL; SQLite has no row locks and needs none (one connection). */
+  async getForUpdate(id: string): Promise<EnrollmentRequest | null> {
+    const query = this.db(table).where({ id }).first();
+    if (this.dialect === 'postgres') query.forUpdate();
+    const row = (await query) as RequestRow | undefined;
+    return row ? toDomain(row) : null;
+  }
+
+  async findByExternalRef(protocol: Protocol, externalRef: string): Promise<EnrollmentRequest | null> {
+    const row = (await this.db(table).where({ protocol, external_ref: externalRef }).first()) as
+      RequestRow | undefined;
+    return row ? toDomain(row) : null;
+  }
+
+  async transition(
+    id: string,
+    from: RequestStatus,
+    patch: Pick<EnrollmentRequest, 'status' | 'updatedAt'> &
+      Partial<Pick<EnrollmentRequest, 'reason' | 'certificateSerial'>>,
+  ): Promise<boolean> {
+    const changes: Partial<RequestRow> = { status: patch.status, updated_at: patch.updatedAt };
+    if (patch.reason !== undefined) changes.reason = patch.reason;
+    if (patch.certificateSerial !== undefined) changes.certificate_serial = patch.certificateSerial;
+    const changed = await this.db(table).where({ id, status: from }).update(changes);
+    return changed === 1;
+  }
+
+  async list(
+    filter: {
+      status?: RequestStatus;
+      profileId?: string;
+      assetId?: string;
+      requester?: string;
+    } & ListOptions = {},
+  ): Promise<Page<EnrollmentRequest>> {
+    const query = this.db(table).select('*');
+    if (filter.status) query.where({ status: filter.status });
+    if (filter.profileId) query.where({ profile_id: filter.profileId });
+    if (filter.assetId) query.where({ asset_id: filter.assetId });
+    if (filter.requester) query.where({ requester: filter.requester });
+    return keysetPage<RequestRow, EnrollmentRequest>(
+      query,
+      { time: 'created_at', key: 'id' },
+      filter,
+      toDomain,
+    );
+  }
+
+  async listExpired(now: Date, limit: number): Promise<EnrollmentRequest[]> {
+    const rows = (await this.db(table)
+      .where({ status: 'pending' })
+      .whereNotNull('expires_at')
+      .where('expires_at', '<', now)
+      .orderBy(['expires_at', 'id'])
+      .limit(pageSize(limit))) as RequestRow[];
+    return rows.map(toDomain);
+  }
+}
