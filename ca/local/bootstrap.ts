@@ -20,8 +20,8 @@ import {
   type CaKeyAlgorithm,
   type CaSigner,
 } from './keys.js';
-import { escapeDnValue, parseDn } from './names.js';
-import { fromPem } from './pem.js';
+import { escapeDnValue, parseDn } from '../pki/names.js';
+import { fromPem } from '../pki/pem.js';
 import { generateSerialNumber } from './serial.js';
 import type { LocalCaStore, StoredCaMaterial } from './store.js';
 

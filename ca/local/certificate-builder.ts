@@ -25,7 +25,7 @@ import {
   subjectKeyIdentifier,
 } from './extensions.js';
 import { signDer, type CaSigner } from './keys.js';
-import { toPem } from './pem.js';
+import { toPem } from '../pki/pem.js';
 import type { SerialNumber } from './serial.js';
 
 /** Everything in a TBSCertificate except what the signer determines. */

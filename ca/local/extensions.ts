@@ -31,7 +31,7 @@ import {
   type SubjectPublicKeyInfo,
 } from '@peculiar/asn1-x509';
 import type { KeyUsageName } from '../types.js';
-import { ipForAsn1 } from './ip.js';
+import { ipForAsn1 } from '../pki/ip.js';
 
 /** id-ad-caIssuers (RFC 5280 §4.2.2.1). */
 const ID_AD_CA_ISSUERS = '1.3.6.1.5.5.7.48.2';

@@ -18,8 +18,8 @@ import { openCaMaterial, type LoadedCaMaterial } from './bootstrap.js';
 import { endEntityExtensions, signCertificate, wholeSeconds } from './certificate-builder.js';
 import { CrlPublisher } from './crl.js';
 import { keyIdentifier } from './extensions.js';
-import { bytesToIp, ipToBytes } from './ip.js';
-import { escapeDnValue, formatDn, parseDn } from './names.js';
+import { bytesToIp, ipToBytes } from '../pki/ip.js';
+import { escapeDnValue, formatDn, parseDn } from '../pki/names.js';
 import { validateLocalCaOptions, type LocalCaOptions } from './options.js';
 import { generateSerialNumber, serialFromHex } from './serial.js';
 

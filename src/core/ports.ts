@@ -117,15 +117,19 @@ export interface AuditRepository {
   tailForAppend(): Promise<Pick<AuditEvent, 'seq' | 'hash'> | null>;
   insert(event: AuditEvent): Promise<void>;
   /** Events in seq order, from `afterSeq` (exclusive). */
-  list(filter?: {
-    afterSeq?: number;
-    limit?: number;
-    targetType?: string;
-    targetId?: string;
-    actor?: string;
-    from?: Date;
-    to?: Date;
-  }): Promise<AuditEvent[]>;
+  list(filter?: AuditFilter): Promise<AuditEvent[]>;
+}
+
+export interface AuditFilter {
+  afterSeq?: number;
+  limit?: number;
+  targetType?: string;
+  targetId?: string;
+  actor?: string;
+  /** Inclusive. */
+  from?: Date;
+  /** Inclusive. */
+  to?: Date;
 }
 
 export interface TokenRepository {

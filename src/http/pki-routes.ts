@@ -1,9 +1,6 @@
 import { Router } from 'express';
+import { fromPem } from '../../ca/pki/pem.js';
 import type { CertificateAuthority } from '../../ca/types.js';
-
-function pemToDer(pem: string): Buffer {
-  return Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
-}
 
 /** The URLs the local CA writes into certificates (RFC 5280 §4.2.1.13 CRL DP, §4.2.2.1 AIA caIssuers). */
 export const pkiPaths = {
@@ -26,10 +23,10 @@ export function pkiRoutes(ca: CertificateAuthority): Router {
   });
   // RFC 2585 §3: DER certificates as application/pkix-cert.
   router.get(pkiPaths.issuingCertificate, (_req, res) => {
-    res.type('application/pkix-cert').send(pemToDer(issuing));
+    res.type('application/pkix-cert').send(Buffer.from(fromPem(issuing, 'CERTIFICATE')));
   });
   router.get(pkiPaths.rootCertificate, (_req, res) => {
-    res.type('application/pkix-cert').send(pemToDer(root));
+    res.type('application/pkix-cert').send(Buffer.from(fromPem(root, 'CERTIFICATE')));
   });
   router.get(pkiPaths.chain, (_req, res) => {
     res.type('application/pem-certificate-chain').send(chain.join(''));

@@ -18,10 +18,10 @@ import {
   type Name,
 } from '@peculiar/asn1-x509';
 import { CoreError } from '../errors.js';
-import { ipForAsn1, ipToBytes } from './ip.js';
-import { DnSyntaxError, parseDn } from './names.js';
+import { ipForAsn1, ipToBytes } from '../../../ca/pki/ip.js';
+import { DnSyntaxError, parseDn } from '../../../ca/pki/names.js';
 
-export { toPem } from './pem.js';
+export { toPem } from '../../../ca/pki/pem.js';
 
 /** What goes into a request. */
 export interface BuildCsrOptions {

@@ -15,8 +15,8 @@ import {
 } from '@peculiar/asn1-x509';
 import { CoreError } from '../errors.js';
 import { readSingle, readTlv } from './der.js';
-import { bytesToIp, ipToBytes } from './ip.js';
-import { formatDn } from './names.js';
+import { bytesToIp, ipToBytes } from '../../../ca/pki/ip.js';
+import { formatDn } from '../../../ca/pki/names.js';
 import { decodeCsrPem, looksLikePem } from './pem.js';
 import { readPublicKey, type CsrPublicKey } from './public-key.js';
 import { verifySignature } from './signature.js';

@@ -8,12 +8,6 @@ import { CoreError } from '../errors.js';
 /** Labels accepted for a PKCS#10 request. */
 export const CSR_PEM_LABELS = ['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST'] as const;
 
-/** Encodes DER as PEM with 64-character lines (RFC 7468 §3, the strict form). */
-export function toPem(der: Uint8Array, label = 'CERTIFICATE REQUEST'): string {
-  const base64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
-  return `-----BEGIN ${label}-----\n${(base64.match(/.{1,64}/g) ?? []).join('\n')}\n-----END ${label}-----\n`;
-}
-
 /**
  * True when bytes hold PEM text rather than DER. A DER request starts with a SEQUENCE tag (0x30);
  * PEM may start with whitespace or explanatory text (RFC 7468 §2), then has the BEGIN line.

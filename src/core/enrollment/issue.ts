@@ -1,3 +1,4 @@
+import { fromPem } from '../../../ca/pki/pem.js';
 import type { CertificateAuthority, IssuedCertificate } from '../../../ca/types.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { CertificateRecord } from '../certificates/certificate.js';
@@ -11,10 +12,6 @@ export interface Issued {
   certificate: CertificateRecord;
   /** Issuing CA first, root last. */
   chainPem: string[];
-}
-
-function derFromPem(pem: string): Buffer {
-  return Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
 }
 
 /**
@@ -39,7 +36,7 @@ export async function issueApproved(
   let issued: IssuedCertificate;
   try {
     issued = await deps.ca.issue({
-      csrDer: derFromPem(request.csrPem),
+      csrDer: fromPem(request.csrPem, 'CERTIFICATE REQUEST'),
       template: {
         subject: request.subject,
         dnsNames: request.dnsNames,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CertificateAuthority } from '../../../ca/types.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { parseCsr, type ParsedCsr } from '../csr/parse.js';
+import { toPem } from '../../../ca/pki/pem.js';
 import { CoreError } from '../errors.js';
 import { checkDomainPolicy, isDnsName } from '../policy/domain-policy.js';
 import type { PolicyFinding } from '../policy/finding.js';
@@ -123,7 +124,7 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
     subject: names.subject,
     dnsNames: names.dnsNames,
     ipAddresses: names.ipAddresses,
-    csrPem: toPem(csr.der),
+    csrPem: toPem(csr.der, 'CERTIFICATE REQUEST'),
     csrSha256: csr.sha256,
     status: 'pending',
     requiredApprovals: approvalsNeeded,
@@ -172,9 +173,4 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
     return { outcome: 'rejected', request: stored, findings, error: refusal(findings) };
   if (next === 'pending') return { outcome: 'pending', request: stored, approvalsNeeded };
   return { outcome: 'issued', ...(await issueApproved(deps, stored, profile)) };
-}
-
-export function toPem(der: Uint8Array, label = 'CERTIFICATE REQUEST'): string {
-  const body = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '');
-  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }

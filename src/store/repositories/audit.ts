@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../../core/audit/event.js';
-import type { AuditRepository } from '../../core/ports.js';
+import type { AuditFilter, AuditRepository } from '../../core/ports.js';
 import type { Dialect } from '../db.js';
 import { fromJson, pageSize, toDate, toJson, toNumber } from './shared.js';
 import type { Db, DbTimestamp } from './shared.js';
@@ -78,17 +78,7 @@ export class KnexAuditRepository implements AuditRepository {
   }
 
   /** Both `from` and `to` are inclusive. `limit` defaults to 50, at most 500. */
-  async list(
-    filter: {
-      afterSeq?: number;
-      limit?: number;
-      targetType?: string;
-      targetId?: string;
-      actor?: string;
-      from?: Date;
-      to?: Date;
-    } = {},
-  ): Promise<AuditEvent[]> {
+  async list(filter: AuditFilter = {}): Promise<AuditEvent[]> {
     const query = this.db(table).select('*');
     if (filter.afterSeq !== undefined) query.where('seq', '>', filter.afterSeq);
     if (filter.targetType) query.where({ target_type: filter.targetType });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toPem } from '../../../ca/local/pem.js';
+import { toPem } from '../../../ca/pki/pem.js';
 import { makeCsr, openTestCa, openssl, opensslOk, testTemplate } from '../../helpers/pki.js';
 
 describe('LocalCa CRL', () => {

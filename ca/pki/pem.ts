@@ -1,6 +1,7 @@
 /**
- * PEM armour (RFC 7468) for the CA's own certificates and keys. Only what the local CA needs: it
- * writes the strict form (§3: 64-character base64 lines) and reads back the single block it wrote.
+ * PEM armour (RFC 7468) for what the gateway itself writes and stores: the strict form on output
+ * (§3: 64-character base64 lines), the first block of a known label on input. Untrusted CSR input
+ * has its own stricter reader in src/core/csr/pem.ts.
  */
 
 /** Encodes DER as a PEM block with the given label, in the strict form of RFC 7468 §3. */
@@ -14,10 +15,10 @@ export function toPem(der: Uint8Array, label: string): string {
  * Decodes the first PEM block with the given label. Throws when there is none, so a stored value
  * of the wrong kind (a key where a certificate belongs) fails loudly rather than as odd ASN.1.
  */
-export function fromPem(pem: string, label: string): Uint8Array {
-  const match = new RegExp(`-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]*)-----END ${label}-----`).exec(pem);
-  if (!match?.[1]) {
+export function fromPem(pem: string, label = '[A-Z0-9 ]+'): Uint8Array {
+  const match = new RegExp(`-----BEGIN (${label})-----([A-Za-z0-9+/=\\s]*)-----END \\1-----`).exec(pem);
+  if (!match?.[2]) {
     throw new Error(`expected a PEM block labelled "${label}"`);
   }
-  return new Uint8Array(Buffer.from(match[1].replace(/\s+/g, ''), 'base64'));
+  return new Uint8Array(Buffer.from(match[2].replace(/\s+/g, ''), 'base64'));
 }

@@ -1,11 +1,10 @@
 /**
- * Distinguished names as RFC 4514 strings, both ways: CSR subjects are reported as strings, and
- * buildCsr takes one. Output is stable ("CN=foo, O=Bar": most specific RDN first, as §2.1 orders
- * it, joined by ", "), and parsing accepts that output as well as strict RFC 4514.
+ * Distinguished names as RFC 4514 strings, both ways: CSR and certificate subjects are reported as
+ * strings, and templates and buildCsr take one. Output is stable ("CN=foo, O=Bar": most specific RDN first,
+ * as §2.1 orders it, joined by ", "), and parsing accepts that output as well as strict RFC 4514.
  *
- * A copy of ca/local/names.ts (the core may not import from ca/local, nor ca/local from the core),
- * so that the subject the core reports is the subject the CA writes. A test runs one table against
- * both; change them together.
+ * Shared by the core (CSR subjects) and the local CA (certificate subjects), so that the subject the
+ * core reports is the subject the CA writes.
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { AttributeTypeAndValue, AttributeValue, Name, RelativeDistinguishedName } from '@peculiar/asn1-x509';

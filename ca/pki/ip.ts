@@ -3,7 +3,6 @@
  * order octets: 4 for IPv4, 16 for IPv6. Text goes in as any form node accepts and comes out in the
  * canonical RFC 5952 form, so the same address always reads the same.
  *
- * A copy of ca/local/ip.ts (the core may not import from ca/local); a test checks both agree.
  */
 import { isIP } from 'node:net';
 
