@@ -163,9 +163,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   http.on('request', apps.http);
 
   const sweeper = setInterval(() => {
-    gateway.core
-      .expirePending()
-      .catch((err: unknown) => logger.error({ err }, 'expiring pending requests failed'));
+    const { core } = gateway;
+    core.expirePending().catch((err: unknown) => logger.error({ err }, 'expiring pending requests failed'));
+    core.resumeApproved().catch((err: unknown) => logger.error({ err }, 'resuming approved requests failed'));
   }, 60_000);
   sweeper.unref();
 

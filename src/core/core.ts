@@ -3,6 +3,7 @@ import { decide, expirePending, type DecisionInput } from './approval/decide.js'
 import { verifyStoredChain } from './audit/audit-log.js';
 import { revokeCertificate } from './certificates/revoke.js';
 import { EnrollmentCodes } from './codes/codes.js';
+import { resumeApproved } from './enrollment/resume.js';
 import { submit, type SubmitInput } from './enrollment/submit.js';
 import type { Clock, Store } from './ports.js';
 import { createProfile, ensureDefaultProfile, setProfileStatus } from './profiles/profiles.js';
@@ -53,6 +54,11 @@ export class Core {
 
   expirePending(batch?: number) {
     return expirePending(this, batch);
+  }
+
+  /** Issues approved requests whose issuance a crashed process left undone. */
+  resumeApproved(batch?: number) {
+    return resumeApproved(this, batch);
   }
 
   revoke(input: { serialNumber: string; reason: RevocationReason; actor: string }) {

@@ -97,6 +97,11 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
   if (!profile.protocols.includes(input.protocol)) {
     throw new CoreError('protocol_not_allowed', `Profile "${profile.name}" does not allow ${input.protocol}`);
   }
+  if (input.assetId) {
+    const asset = await deps.store.assets.get(input.assetId);
+    if (!asset) throw new CoreError('not_found', `No asset "${input.assetId}"`);
+    if (asset.status !== 'active') throw new CoreError('invalid_state', `Asset "${asset.name}" is inactive`);
+  }
   const csr = parseCsr(input.csr);
   if (!csr.signatureValid) throw new CoreError('bad_csr', 'The CSR signature does not verify');
   const names = requestedNames(input, csr);

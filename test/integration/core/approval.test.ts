@@ -119,3 +119,60 @@ describe.each(dialects)('approval on %s', (dialect) => {
     ]);
   });
 });
+
+describe.each(dialects)('crash recovery on %s', (dialect) => {
+  let t: TestCore;
+  beforeEach(async () => {
+    t = await testCore(dialect);
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  it('When a process died between approval and issuance, Then the sweeper issues the request once', async () => {
+    const profile = await t.profile({ approval: { required: true, approvers: 1, pendingTtlHours: 2 } });
+    const submitted = await t.core.submit({
+      protocol: 'p10',
+      profile: profile.id,
+      requester: 'r',
+      csr: makeCsr({ dnsNames: ['crash.example.com'] }).der,
+    });
+    if (submitted.outcome !== 'pending') throw new Error('expected pending');
+    // What a crash after decide()'s commit leaves behind: approved, no certificate.
+    await t.store.requests.transition(submitted.request.id, 'pending', {
+      status: 'approved',
+      updatedAt: t.clock.now(),
+    });
+    expect(await t.core.resumeApproved()).toBe(0);
+    t.clock.advance(5 * 60_000 + 1);
+    const [a, b] = await Promise.all([t.core.resumeApproved(), t.core.resumeApproved()]);
+    expect(a + b).toBe(1);
+    const request = await t.store.requests.get(submitted.request.id);
+    expect(request?.status).toBe('issued');
+    const certificates = (await t.store.certificates.list({ profileId: profile.id })).items;
+    expect(certificates.map((c) => c.serialNumber)).toEqual([request?.certificateSerial]);
+  });
+
+  it('When the asset of a request is unknown or inactive, Then submit refuses it', async () => {
+    const profile = await t.profile();
+    const csr = makeCsr({ dnsNames: ['a.example.com'] }).der;
+    await expect(
+      t.core.submit({ protocol: 'p10', profile: profile.id, assetId: 'nope', requester: 'r', csr }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    const now = t.clock.now();
+    await t.store.assets.create({
+      id: 'a1',
+      name: 'old-router',
+      dnsNames: [],
+      owner: null,
+      notifyEmail: null,
+      attributes: {},
+      status: 'inactive',
+      createdAt: now,
+      updatedAt: now,
+    });
+    await expect(
+      t.core.submit({ protocol: 'p10', profile: profile.id, assetId: 'a1', requester: 'r', csr }),
+    ).rejects.toMatchObject({ code: 'invalid_state' });
+  });
+});
