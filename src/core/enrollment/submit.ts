@@ -119,6 +119,14 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
     return { outcome: 'dry-run', wouldBe, approvalsNeeded, findings, names };
   }
 
+  // A refused request is kept, rejected, with the rule that refused it: the queue and the audit log
+  // show it. Status and reason are final at insert, as if it had left `pending` at once.
+  const refused = findings.length > 0 ? refusal(findings) : null;
+  const status: EnrollmentRequest['status'] = refused
+    ? 'rejected'
+    : approvalsNeeded > 0
+      ? 'pending'
+      : 'approved';
   const now = deps.clock.now();
   const request: EnrollmentRequest = {
     id: randomUUID(),
@@ -131,9 +139,9 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
     ipAddresses: names.ipAddresses,
     csrPem: toPem(csr.der, 'CERTIFICATE REQUEST'),
     csrSha256: csr.sha256,
-    status: 'pending',
+    status,
     requiredApprovals: approvalsNeeded,
-    reason: null,
+    reason: refused?.message ?? null,
     certificateSerial: null,
     externalRef: input.externalRef ?? null,
     createdAt: now,
@@ -142,26 +150,11 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
       approvalsNeeded > 0 ? new Date(now.getTime() + profile.approval.pendingTtlHours * 3_600_000) : null,
   };
 
-  // A refused request is kept, rejected, with the rule that refused it: the queue and the audit log show it.
-  const next: EnrollmentRequest['status'] =
-    findings.length > 0 ? 'rejected' : approvalsNeeded > 0 ? 'pending' : 'approved';
-  const stored: EnrollmentRequest = {
-    ...request,
-    status: next,
-    reason: findings.length > 0 ? refusal(findings).message : null,
-  };
   await deps.store.transaction(async (tx) => {
     await tx.requests.create(request);
-    if (next !== 'pending') {
-      await tx.requests.transition(request.id, 'pending', {
-        status: next,
-        reason: stored.reason,
-        updatedAt: now,
-      });
-    }
     await appendAudit(tx, deps.clock, {
       actor: input.requester,
-      action: `request.${next === 'approved' ? 'auto-approved' : next === 'rejected' ? 'refused' : 'submitted'}`,
+      action: `request.${status === 'approved' ? 'auto-approved' : refused ? 'refused' : 'submitted'}`,
       targetType: 'request',
       targetId: request.id,
       data: {
@@ -174,8 +167,7 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
     });
   });
 
-  if (next === 'rejected')
-    return { outcome: 'rejected', request: stored, findings, error: refusal(findings) };
-  if (next === 'pending') return { outcome: 'pending', request: stored, approvalsNeeded };
-  return { outcome: 'issued', ...(await issueApproved(deps, stored, profile)) };
+  if (refused) return { outcome: 'rejected', request, findings, error: refused };
+  if (status === 'pending') return { outcome: 'pending', request, approvalsNeeded };
+  return { outcome: 'issued', ...(await issueApproved(deps, request, profile)) };
 }
