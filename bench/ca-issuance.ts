@@ -22,6 +22,12 @@ class MemoryStore implements LocalCaStore {
   async listRevocations() {
     return [];
   }
+  async loadRaMaterial() {
+    return null;
+  }
+  async saveRaMaterial() {
+    return true;
+  }
 }
 
 const n = Number(process.argv[2] ?? 2000);

@@ -2,6 +2,8 @@
 # Runs every suite in conformance/suites against freshly started gateways (the built dist/ output,
 # as a black box: nothing here imports the source). One PASS/FAIL line per client and step.
 set -u
+# `npm run conformance -- scep` (or SUITE=scep) runs the suites whose file name contains "scep".
+SUITE=${SUITE:-${1:-}}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gateway-conformance-XXXXXX")
 PASSED=0

@@ -1,7 +1,7 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { CertificateAuthority } from '../ca/types.js';
-import { adminApi } from './admin/api/routes.js';
+import { adminApi, type AdminApiOptions } from './admin/api/routes.js';
 import type { Core } from './core/core.js';
 import { jsonErrorBoundary, jsonNotFound } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
@@ -13,6 +13,12 @@ export interface AppDeps {
   ca: CertificateAuthority;
   logger: Logger;
   bodyLimit: string;
+  /** The ACME face's router (protocols/acme), mounted at /acme on the HTTPS app. */
+  acme?: Router;
+  /** The SCEP face's router (protocols/scep, serving /scep/…), mounted on the HTTP app. */
+  scep?: Router;
+  /** Admin API settings: public URLs (for ACME/SCEP registration answers), P12 key lifetime. */
+  admin?: Omit<AdminApiOptions, 'bodyLimit'>;
 }
 
 export interface Apps {
@@ -35,8 +41,10 @@ function base(deps: AppDeps): Express {
 /** Builds both Express apps without listening; tests drive them with supertest. */
 export function buildApp(deps: AppDeps): Apps {
   const https = base(deps);
-  https.use('/api/v1', adminApi(deps.core, { bodyLimit: deps.bodyLimit }));
+  https.use('/api/v1', adminApi(deps.core, { ...deps.admin, bodyLimit: deps.bodyLimit }));
+  if (deps.acme) https.use('/acme', deps.acme);
   const http = base(deps);
+  if (deps.scep) http.use(deps.scep);
   for (const app of [https, http]) {
     app.use(jsonNotFound);
     app.use(jsonErrorBoundary);

@@ -10,6 +10,8 @@ import type { AuditEvent } from './core/audit/event.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { roles, type Role } from './core/tokens/token.js';
+import type { CodePurpose } from './core/codes/code.js';
+import { defaultProfileSettings, type ProfileSettings } from './core/profiles/profile.js';
 import { createLogger } from './http/logger.js';
 import { openGateway, startGateway, type Gateway } from './main.js';
 import { openStore } from './store/knex-store.js';
@@ -25,6 +27,10 @@ Commands:
   token create --subject NAME --role ROLE [--ttl-days N]
                                          create an API token (roles: ${roles.join(', ')})
   audit verify [--file EXPORT.jsonl]     verify the audit hash chain of the store or of an export
+  profile create --name NAME [--settings JSON]
+                                         create an active certificate profile (settings as in the admin API)
+  code create --profile NAME --purpose scep-challenge [--secret S] [--reusable] [--subject DN]
+                                         create an enrolment code (a SCEP challengePassword); the secret is printed once
 `;
 
 function printStart(gateway: Gateway, urls?: { https: string; http: string }): void {
@@ -55,6 +61,22 @@ async function serve(config: Config): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+const codePurposes: readonly CodePurpose[] = ['scep-challenge', 'acme-eab', 'self-service'];
+
+/** Nested settings objects are merged with the defaults, so `{"scep":{"allowDes":true}}` keeps the rest. */
+function withDefaults(given: Partial<ProfileSettings>): Partial<ProfileSettings> {
+  const base = defaultProfileSettings() as unknown as Record<string, unknown>;
+  const merged: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(given)) {
+    const fallback = base[key];
+    merged[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && fallback && typeof fallback === 'object'
+        ? { ...fallback, ...value }
+        : value;
+  }
+  return merged as Partial<ProfileSettings>;
 }
 
 async function withGateway(config: Config, work: (gateway: Gateway) => Promise<void>): Promise<void> {
@@ -128,6 +150,12 @@ async function main(argv: string[]): Promise<number> {
       rollback: { type: 'boolean' },
       all: { type: 'boolean' },
       file: { type: 'string' },
+      name: { type: 'string' },
+      settings: { type: 'string' },
+      profile: { type: 'string' },
+      purpose: { type: 'string' },
+      secret: { type: 'string' },
+      reusable: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -160,6 +188,40 @@ async function main(argv: string[]): Promise<number> {
           ttlDays,
         });
         console.log(`Token for ${record.subject} (${record.role}), shown once:\n\n  ${token}\n`);
+      });
+      return 0;
+    }
+    case 'profile': {
+      if (sub !== 'create' || !values.name) break;
+      const settings = values.settings ? (JSON.parse(values.settings) as Partial<ProfileSettings>) : {};
+      await withGateway(config, async (gateway) => {
+        const profile = await gateway.core.createProfile({
+          name: values.name ?? '',
+          actor: 'cli',
+          status: 'active',
+          settings: withDefaults(settings),
+        });
+        console.log(`Profile ${profile.name} (${profile.id}) created`);
+      });
+      return 0;
+    }
+    case 'code': {
+      if (sub !== 'create' || !values.profile || !values.purpose) break;
+      if (!codePurposes.includes(values.purpose as CodePurpose))
+        throw new ConfigError(`--purpose must be one of ${codePurposes.join(', ')}`);
+      await withGateway(config, async (gateway) => {
+        const profile = await gateway.store.profiles.getByName(values.profile ?? '');
+        if (!profile) throw new ConfigError(`no profile named ${values.profile}`);
+        const { code, secret } = await gateway.core.codes.create({
+          profile,
+          purpose: values.purpose as CodePurpose,
+          actor: 'cli',
+          secret: values.secret,
+          singleUse: !values.reusable,
+          boundSubject: values.subject ?? null,
+        });
+        // The secret goes to stdout once, like a new token; only its hash is stored.
+        console.log(`Code ${code.id} for ${profile.name} (${code.purpose}), shown once:\n\n  ${secret}\n`);
       });
       return 0;
     }

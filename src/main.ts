@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { LocalCa } from '../ca/local/local-ca.js';
 import { buildApp } from './app.js';
+import { startAdminBackground } from './admin/notifications/background.js';
 import { publicUrls } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { appendAudit } from './core/audit/audit-log.js';
@@ -19,6 +20,9 @@ import { systemClock } from './core/ports.js';
 import { deriveKeys } from './core/secrets/keys.js';
 import { pkiPaths } from './http/pki-routes.js';
 import { openStore, type KnexStore } from './store/knex-store.js';
+import { createAcmeFace, type AcmeOptions } from '../protocols/acme/index.js';
+import { createAcmeStore } from './store/acme/acme-store.js';
+import { createScepFace } from '../protocols/scep/index.js';
 
 export interface Gateway {
   store: KnexStore;
@@ -28,6 +32,8 @@ export interface Gateway {
   rootCertificatePath: string;
   /** The first admin API token, present only on the start that created it. */
   bootstrapToken: string | null;
+  /** HMAC key of the ACME nonces, the same on every instance sharing the master key. */
+  nonceKey: Buffer;
 }
 
 /** Reads the master key from config, else from <dataDir>/master.key, generating it (0600) on first start. */
@@ -79,7 +85,7 @@ export async function openGateway(
     if ((await store.tokens.count()) === 0) {
       bootstrapToken = (await core.createToken({ subject: 'admin', role: 'admin', actor: 'system' })).token;
     }
-    return { store, ca, core, rootCertificatePath, bootstrapToken };
+    return { store, ca, core, rootCertificatePath, bootstrapToken, nonceKey: keys.nonceKey };
   } catch (err) {
     await store.close();
     throw err;
@@ -140,6 +146,22 @@ async function serverTls(config: Config, gateway: Gateway): Promise<{ cert: stri
   return { cert: issued.certPem + issued.chainPem[0], key: issued.keyPem };
 }
 
+/** The ACME face's settings from config (acme.*). */
+export function acmeOptions(config: Config): AcmeOptions {
+  return {
+    termsOfService: config['acme.termsOfService'],
+    website: config['acme.website'],
+    caaIdentities: config['acme.caaIdentities'],
+    orderLifetimeSeconds: config['acme.orderLifetimeSeconds'],
+    authzLifetimeSeconds: config['acme.authzLifetimeSeconds'],
+    authzReuseSeconds: config['acme.authzReuseSeconds'],
+    retryAfterSeconds: config['acme.retryAfterSeconds'],
+    defaultProfile: config.defaultProfile,
+    maxIdentifiers: 100,
+    ordersPageSize: 50,
+  };
+}
+
 /** Starts both listeners. Ports are bound first so that port 0 resolves before URLs go into certificates. */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
   const https = createHttpsServer({ maxHeaderSize: config['http.maxHeaderSize'] });
@@ -158,8 +180,43 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     http.close();
     throw err;
   }
-  const apps = buildApp({ core: gateway.core, ca: gateway.ca, logger, bodyLimit: config['http.bodyLimit'] });
+  const acme = createAcmeFace({
+    core: gateway.core,
+    store: createAcmeStore(gateway.store.knex),
+    nonceKey: gateway.nonceKey,
+    publicUrl: urls.https,
+    logger,
+    bodyLimit: config['http.bodyLimit'],
+    options: acmeOptions(config),
+    validation: {
+      dnsResolver: config['acme.dnsResolver'],
+      http01Port: config['acme.http01Port'],
+      tlsAlpn01Port: config['acme.tlsAlpn01Port'],
+      timeoutMs: config['acme.validationTimeoutMs'],
+      alwaysValid: config['acme.alwaysValid'],
+      validLifetimeSeconds: config['acme.authzReuseSeconds'],
+      types: config['acme.challengeTypes'],
+    },
+  });
+  // The SCEP RA certificate is made by the local CA on first start and handed over as plain values.
+  const scepRa = await gateway.ca.scepRa();
+  const scep = createScepFace({
+    core: gateway.core,
+    ra: { certificatePem: scepRa.certificatePem, privateKey: scepRa.privateKey, chainPem: gateway.ca.caChain() },
+    defaultProfile: config.defaultProfile,
+    logger,
+  });
+  const apps = buildApp({
+    core: gateway.core,
+    ca: gateway.ca,
+    logger,
+    bodyLimit: config['http.bodyLimit'],
+    acme: acme.router,
+    scep: scep.router,
+    admin: { urls, p12KeyTtlMs: config['p12.keyTtlMinutes'] * 60_000 },
+  });
   https.on('request', apps.https);
+  const adminBackground = startAdminBackground(gateway.core, config, logger);
   http.on('request', apps.http);
 
   const sweeper = setInterval(() => {
@@ -184,6 +241,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       timer.unref();
       await closed;
       clearTimeout(timer);
+      await adminBackground.stop();
       await gateway.store.close();
     })());
   return { ...gateway, urls, ports, stop };

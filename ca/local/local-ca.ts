@@ -21,6 +21,7 @@ import { keyIdentifier } from './extensions.js';
 import { bytesToIp, ipToBytes } from '../pki/ip.js';
 import { escapeDnValue, formatDn, parseDn } from '../pki/names.js';
 import { validateLocalCaOptions, type LocalCaOptions } from './options.js';
+import { openScepRa, type ScepRaMaterial } from './scep-ra.js';
 import { generateSerialNumber, serialFromHex } from './serial.js';
 
 export type { LocalCaOptions } from './options.js';
@@ -51,6 +52,7 @@ const MAX_COMMON_NAME = 64;
 export class LocalCa implements CertificateAuthority {
   private readonly crlPublisher: CrlPublisher;
   private readonly chain: readonly string[];
+  private scepRaMaterial: Promise<ScepRaMaterial> | null = null;
 
   private constructor(
     private readonly material: LoadedCaMaterial,
@@ -158,6 +160,27 @@ export class LocalCa implements CertificateAuthority {
     const serial = serialFromHex(serialNumber);
     await this.options.store.addRevocation({ serialNumber: serial.hex, reason, revokedAt });
     this.crlPublisher.invalidate();
+  }
+
+  /**
+   * The SCEP RA certificate and key (RSA, keyEncipherment + digitalSignature, issued by the issuing
+   * CA), created in the store on first call and shared by every instance.
+   */
+  scepRa(): Promise<ScepRaMaterial> {
+    this.scepRaMaterial ??= openScepRa({
+      store: this.options.store,
+      passphrase: this.options.passphrase,
+      commonName: this.options.commonName ?? 'Enrollment Gateway',
+      issuing: this.material.issuing,
+      issuingSigner: this.material.issuingSigner,
+      crlUrl: this.options.crlUrl,
+      caIssuersUrl: this.options.caIssuersUrl,
+      now: this.options.now,
+    }).catch((err: unknown) => {
+      this.scepRaMaterial = null;
+      throw err;
+    });
+    return this.scepRaMaterial;
   }
 
   /** Issuing CA first, root last, as PEM. */

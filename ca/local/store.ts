@@ -13,6 +13,14 @@ export interface StoredCaMaterial {
   createdAt: Date;
 }
 
+/** The SCEP RA certificate (RFC 8894 §2.1): RSA, issued by the issuing CA, key encrypted like the CA keys. */
+export interface StoredRaMaterial {
+  certPem: string;
+  /** Encrypted PKCS#8 PEM (PBES2, AES-256-CBC) under the CA passphrase. */
+  keyPem: string;
+  createdAt: Date;
+}
+
 export interface CaRevocation {
   serialNumber: string;
   revokedAt: Date;
@@ -26,4 +34,7 @@ export interface LocalCaStore {
   /** Idempotent: a second revocation of the same serial keeps the first. */
   addRevocation(revocation: CaRevocation): Promise<void>;
   listRevocations(): Promise<CaRevocation[]>;
+  loadRaMaterial(): Promise<StoredRaMaterial | null>;
+  /** Saves the first RA certificate; false (and nothing saved) when another instance saved one first. */
+  saveRaMaterial(material: StoredRaMaterial): Promise<boolean>;
 }

@@ -10,6 +10,13 @@ import type { EnrollmentCode } from './codes/code.js';
 import type { Approval, EnrollmentRequest, RequestStatus } from './enrollment/request.js';
 import type { Profile, ProfileStatus } from './profiles/profile.js';
 import type { ApiToken } from './tokens/token.js';
+import type { RequestNote } from './notes/note.js';
+import type { QueueStateRecord } from './queue/queue-state.js';
+import type { P12Delivery } from './p12/delivery.js';
+import type { Principal } from './principals/principal.js';
+import type { OutboxDelivery, OutboxEvent, DeliveryStatus } from './notifications/outbox.js';
+import type { Role } from './tokens/token.js';
+import type { Protocol } from './profiles/profile.js';
 import type { RevocationReason } from '../../ca/types.js';
 
 export interface Page<T> {
@@ -139,6 +146,142 @@ export interface TokenRepository {
   count(): Promise<number>;
 }
 
+// ---- Admin surface ports (issue 5) ----
+
+/** Internal notes on a request, oldest first. */
+export interface NoteRepository {
+  add(note: RequestNote): Promise<void>;
+  list(requestId: string, options?: ListOptions): Promise<Page<RequestNote>>;
+}
+
+/** The approvers' label of a pending request; absent means "new". */
+export interface QueueStateRepository {
+  get(requestId: string): Promise<QueueStateRecord | null>;
+  set(record: QueueStateRecord): Promise<void>;
+}
+
+export interface P12DeliveryRepository {
+  create(delivery: P12Delivery): Promise<void>;
+  get(requestId: string): Promise<P12Delivery | null>;
+  /**
+   * Compare-and-set: erases the sealed key and records the download, only while the key is still
+   * there. Returns the sealed key it erased, or null when someone else already took it.
+   */
+  takeKey(requestId: string, at: Date): Promise<string | null>;
+  /** Records the installation once; false when already confirmed. */
+  markInstalled(requestId: string, at: Date, by: string): Promise<boolean>;
+  /** Erases every sealed key whose expiry is before `now`; returns the request ids. */
+  purgeExpired(now: Date): Promise<string[]>;
+}
+
+export interface PrincipalRepository {
+  upsert(principal: Principal): Promise<void>;
+  get(subject: string): Promise<Principal | null>;
+  listByRole(roles: readonly Role[]): Promise<Principal[]>;
+}
+
+export interface OutboxRepository {
+  /** Writes an event; false (and nothing written) when its dedupeKey was already used. */
+  enqueue(event: OutboxEvent): Promise<boolean>;
+  /** Events not yet fanned out, oldest first. */
+  unexpanded(limit: number): Promise<OutboxEvent[]>;
+  getEvent(id: string): Promise<OutboxEvent | null>;
+  /** Compare-and-set expanded false → true; false when another worker did it. */
+  markExpanded(id: string): Promise<boolean>;
+  addDelivery(delivery: OutboxDelivery): Promise<void>;
+  /** Pending deliveries whose next attempt is due. */
+  due(now: Date, limit: number): Promise<OutboxDelivery[]>;
+  /** Records one attempt (compare-and-set on the attempt count, so two workers never both send). */
+  recordAttempt(
+    id: string,
+    fromAttempts: number,
+    patch: { status: DeliveryStatus; nextAttemptAt: Date; lastError: string | null; sentAt: Date | null },
+  ): Promise<boolean>;
+  /** Claims a due delivery for `until` by pushing its next attempt; false when another worker has it. */
+  claim(id: string, fromAttempts: number, until: Date): Promise<boolean>;
+  listDeliveries(
+    filter?: { status?: DeliveryStatus; eventId?: string } & ListOptions,
+  ): Promise<Page<OutboxDelivery>>;
+}
+
+export type SortOrder = 'asc' | 'desc';
+
+/** Keyset pagination over a sort field the admin API names; ties broken by the primary key. */
+export interface SearchOptions<Field extends string> extends ListOptions {
+  sort?: Field;
+  order?: SortOrder;
+}
+
+export interface RequestSearch extends SearchOptions<'createdAt' | 'updatedAt'> {
+  status?: RequestStatus[];
+  protocol?: Protocol;
+  profileId?: string;
+  assetId?: string;
+  requester?: string;
+  /** Substring of the subject or a DNS name. */
+  q?: string;
+  /** Pending requests this approver may still decide: not theirs, not yet decided by them. */
+  waitingFor?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+}
+
+export interface CertificateSearch extends SearchOptions<'createdAt' | 'notAfter'> {
+  q?: string;
+  /** Hex prefix, case-insensitive. */
+  serial?: string;
+  assetId?: string;
+  profileId?: string;
+  requestId?: string;
+  status?: CertificateRecord['status'];
+  expiresBefore?: Date;
+  expiresAfter?: Date;
+}
+
+export interface AssetSearch extends SearchOptions<'createdAt' | 'name'> {
+  q?: string;
+  status?: Asset['status'];
+  owner?: string;
+}
+
+export interface ProfileSearch extends SearchOptions<'createdAt' | 'name'> {
+  q?: string;
+  status?: ProfileStatus;
+  protocol?: Protocol;
+}
+
+export interface CodeSearch extends SearchOptions<'createdAt'> {
+  profileId?: string;
+  assetId?: string;
+  status?: EnrollmentCode['status'];
+  purpose?: EnrollmentCode['purpose'];
+}
+
+export interface AuditSearch extends SearchOptions<'seq'> {
+  /** Events of the request, of its certificate, notes and P12 delivery. */
+  requestId?: string;
+  /** Events of the asset and of its requests, certificates and codes. */
+  assetId?: string;
+  /** Events of the profile and of its requests, certificates and codes. */
+  profileId?: string;
+  actor?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** The admin API's searches: filters, sort and keyset cursors over every list. */
+export interface SearchRepository {
+  requests(filter: RequestSearch): Promise<Page<EnrollmentRequest>>;
+  certificates(filter: CertificateSearch): Promise<Page<CertificateRecord>>;
+  assets(filter: AssetSearch): Promise<Page<Asset>>;
+  profiles(filter: ProfileSearch): Promise<Page<Profile>>;
+  codes(filter: CodeSearch): Promise<Page<EnrollmentCode>>;
+  audit(filter: AuditSearch): Promise<Page<AuditEvent>>;
+}
+
 export interface Repositories {
   profiles: ProfileRepository;
   assets: AssetRepository;
@@ -148,6 +291,12 @@ export interface Repositories {
   codes: CodeRepository;
   audit: AuditRepository;
   tokens: TokenRepository;
+  notes: NoteRepository;
+  queueStates: QueueStateRepository;
+  p12Deliveries: P12DeliveryRepository;
+  principals: PrincipalRepository;
+  outbox: OutboxRepository;
+  search: SearchRepository;
 }
 
 export interface Store extends Repositories {

@@ -16,6 +16,12 @@ import type {
   RequestRepository,
   Store,
   TokenRepository,
+  NoteRepository,
+  QueueStateRepository,
+  P12DeliveryRepository,
+  PrincipalRepository,
+  OutboxRepository,
+  SearchRepository,
 } from '../core/ports.js';
 import { createDatabase, dialectOf } from './db.js';
 import type { DatabaseOptions, Dialect } from './db.js';
@@ -39,6 +45,12 @@ export class KnexStore implements Store {
   readonly codes: CodeRepository;
   readonly audit: AuditRepository;
   readonly tokens: TokenRepository;
+  readonly notes: NoteRepository;
+  readonly queueStates: QueueStateRepository;
+  readonly p12Deliveries: P12DeliveryRepository;
+  readonly principals: PrincipalRepository;
+  readonly outbox: OutboxRepository;
+  readonly search: SearchRepository;
   /** The local CA's persistence, in the same database. */
   readonly caStore: LocalCaStore;
 
@@ -54,6 +66,12 @@ export class KnexStore implements Store {
     this.codes = repositories.codes;
     this.audit = repositories.audit;
     this.tokens = repositories.tokens;
+    this.notes = repositories.notes;
+    this.queueStates = repositories.queueStates;
+    this.p12Deliveries = repositories.p12Deliveries;
+    this.principals = repositories.principals;
+    this.outbox = repositories.outbox;
+    this.search = repositories.search;
     this.caStore = guarded(this.dialect, new KnexLocalCaStore(knex));
   }
 

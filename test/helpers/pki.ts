@@ -8,7 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalCa, type LocalCaOptions } from '../../ca/local/local-ca.js';
-import type { CaRevocation, LocalCaStore, StoredCaMaterial } from '../../ca/local/store.js';
+import type {
+  CaRevocation,
+  LocalCaStore,
+  StoredCaMaterial,
+  StoredRaMaterial,
+} from '../../ca/local/store.js';
 import type { IssuanceTemplate } from '../../ca/types.js';
 import { buildCsr, toPem } from '../../src/core/csr/build.js';
 
@@ -45,6 +50,18 @@ export class MemoryCaStore implements LocalCaStore {
 
   async listRevocations(): Promise<CaRevocation[]> {
     return this.revocations.map((r) => ({ ...r }));
+  }
+
+  ra: StoredRaMaterial | null = null;
+
+  async loadRaMaterial(): Promise<StoredRaMaterial | null> {
+    return this.ra ? { ...this.ra } : null;
+  }
+
+  async saveRaMaterial(material: StoredRaMaterial): Promise<boolean> {
+    if (this.ra) return false;
+    this.ra = { ...material };
+    return true;
   }
 }
 

@@ -1,31 +1,69 @@
 import express, { Router } from 'express';
 import type { Core } from '../../core/core.js';
 import { jsonErrorBoundary, jsonNotFound } from '../../http/errors.js';
-import { actorOf, authenticate, authorize } from './auth.js';
-import { requestHandlers } from './requests.js';
+import { assetRoutes, type AdminUrls } from './assets.js';
+import { auditRoutes } from './audit.js';
+import { certificateRoutes } from './certificates.js';
+import { codeRoutes } from './codes.js';
+import { enrollmentRoutes } from './enrollments.js';
+import { notificationRoutes } from './notifications.js';
+import { openApiDocument } from './openapi.js';
+import { profileRoutes } from './profiles.js';
+import { requestRoutes } from './requests.js';
+import { mountRoutes, route, type RouteSpec } from './route-table.js';
+import { tokenRoutes } from './tokens.js';
+import { z } from 'zod';
 
-/** The admin API's one route table: method, path, permission, handler. */
-export function adminApi(core: Core, options: { bodyLimit: string }): Router {
-  const requests = requestHandlers(core);
+export interface AdminApiOptions {
+  bodyLimit: string;
+  /** Public base URLs: ACME directories and the API on HTTPS, SCEP on HTTP. */
+  urls?: AdminUrls;
+  /** How long a P12 key waits for its download once issuable (default one hour). */
+  p12KeyTtlMs?: number;
+}
+
+export const apiBasePath = '/api/v1';
+
+/** Every admin route, in one table: the Express router and the OpenAPI document are built from it. */
+export function adminRouteTable(core: Core, options: AdminApiOptions): RouteSpec[] {
+  const urls = options.urls ?? { https: 'https://localhost:8443', http: 'http://localhost:8080' };
+  const table: RouteSpec[] = [
+    ...tokenRoutes(core),
+    ...profileRoutes(core),
+    ...assetRoutes(core, urls),
+    ...enrollmentRoutes(core, { p12KeyTtlMs: options.p12KeyTtlMs ?? 3_600_000, basePath: apiBasePath }),
+    ...requestRoutes(core, { basePath: apiBasePath }),
+    ...codeRoutes(core, urls),
+    ...certificateRoutes(core),
+    ...auditRoutes(core),
+    ...notificationRoutes(core),
+  ];
+  let document: unknown = null;
+  table.push(
+    route({
+      method: 'get',
+      path: '/openapi.json',
+      operationId: 'openApi',
+      summary: 'This document (OpenAPI 3.1)',
+      tag: 'meta',
+      permission: null,
+      response: { status: 200, schema: z.record(z.string(), z.unknown()) },
+      handler: async () =>
+        (document ??= openApiDocument(table, { version: '1', serverUrl: `${urls.https}${apiBasePath}` })),
+    }),
+  );
+  return table;
+}
+
+export function adminApi(core: Core, options: AdminApiOptions): Router {
   const router = Router();
+  // Answers can carry secrets shown once (tokens, P12 passwords, codes): no cache may keep them.
+  router.use((_req, res, next) => {
+    res.setHeader('cache-control', 'no-store');
+    next();
+  });
   router.use(express.json({ limit: options.bodyLimit }));
-  router.use(authenticate(core));
-
-  router.get('/whoami', authorize('self.read'), (_req, res) => {
-    const token = res.locals.token;
-    res.json({ subject: actorOf(res.locals), role: token?.role, expiresAt: token?.expiresAt ?? null });
-  });
-  router.get('/profiles', authorize('profiles.read'), async (_req, res) => {
-    res.json(await core.store.profiles.list());
-  });
-  router.get('/requests', authorize('requests.read'), requests.list);
-  router.get('/requests/:id', authorize('requests.read'), requests.get);
-  router.post('/requests/:id/approve', authorize('requests.decide'), requests.decide('approve'));
-  router.post('/requests/:id/reject', authorize('requests.decide'), requests.decide('reject'));
-  router.get('/audit/verify', authorize('audit.read'), async (_req, res) => {
-    res.json(await core.verifyAuditChain());
-  });
-
+  mountRoutes(router, core, adminRouteTable(core, options));
   router.use(jsonNotFound);
   router.use(jsonErrorBoundary);
   return router;

@@ -1,6 +1,7 @@
 import type { Clock, Repositories, Store } from '../ports.js';
 import { genesisHash, hashEvent, verifyChain, type ChainVerdict } from './chain.js';
 import type { AuditEvent, NewAuditEvent } from './event.js';
+import { enqueueNotification } from '../notifications/enqueue.js';
 
 /**
  * Appends inside the caller's transaction, so that an event exists exactly when the change it
@@ -20,6 +21,8 @@ export async function appendAudit(tx: Repositories, clock: Clock, event: NewAudi
   };
   const full: AuditEvent = { ...unsigned, hash: hashEvent(unsigned) };
   await tx.audit.insert(full);
+  // The outbox row shares this transaction: a notification exists exactly when its event does.
+  await enqueueNotification(tx, full);
   return full;
 }
 

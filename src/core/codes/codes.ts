@@ -98,6 +98,20 @@ export class EnrollmentCodes {
     return this.#consume(code, actor);
   }
 
+  /**
+   * Checks a proof made with the code's secret as a key (an ACME External Account Binding MAC,
+   * RFC 8555 §7.3.4): `check` receives the secret and says whether the proof holds. A failed proof
+   * counts toward the lockout like a wrong secret; a single-use code is consumed on success.
+   */
+  async verify(id: string, check: (secret: string) => boolean, actor: string): Promise<EnrollmentCode> {
+    const code = await this.#get(id);
+    this.#assertUsable(code);
+    if (!code.secretSealed) throw new CoreError('code_invalid', 'This code is not stored and cannot act as a key');
+    const secret = this.#box.open(code.secretSealed, `code:${id}`).toString('utf8');
+    if (!check(secret)) return this.#fail(code, actor);
+    return this.#consume(code, actor);
+  }
+
   /** Finds the code of `profileId` whose secret is `secret` (a SCEP challengePassword) and redeems it. */
   async redeemBySecret(profileId: string, secret: string, actor: string): Promise<EnrollmentCode> {
     const code = await this.#store.codes.findByHash(profileId, this.hash(secret));

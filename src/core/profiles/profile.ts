@@ -33,6 +33,68 @@ export interface CodePolicy {
   maxAttempts: number;
 }
 
+/** How the SCEP face (RFC 8894) serves this profile. */
+export interface ScepSettings {
+  /** Put the issuing chain after the certificate in CertRep (Cisco wants it; Juniper refuses it). */
+  includeChain: boolean;
+  /**
+   * Accept single-DES content encryption (RFC 8894 §2.9 says MUST NOT; micromdm's scepclient and
+   * sscep still use it). Off by default: such requests get FAILURE badAlg.
+   */
+  allowDes: boolean;
+  /** A renewal may keep the old key (micromdm's scepclient renews with the same key). */
+  allowKeyReuse: boolean;
+  /** The GetCACaps list (RFC 8894 §3.5.2), reduced to what the server really supports. */
+  capabilities: string[];
+  /** Map the CSR's unstructuredName / unstructuredAddress (Cisco) to DNS / IP names. */
+  mapUnstructuredNames: boolean;
+  /**
+   * GetCACert: 'ra-chain' = degenerate PKCS#7, RA first, then the CA chain (RFC 8894 §4.2.1.2);
+   * 'ra-only' = the RA certificate alone as DER, for clients that encrypt to every certificate
+   * received and cannot use a non-RSA CA (micromdm's scepclient without -ca-fingerprint).
+   */
+  caCertFormat: 'ra-chain' | 'ra-only';
+}
+
+export function defaultScepSettings(): ScepSettings {
+  return {
+    includeChain: true,
+    allowDes: false,
+    allowKeyReuse: false,
+    // SHA-384 listed because some clients pick AES only when it is (issue 4); order as RFC 8894 §3.5.2.
+    capabilities: [
+      'AES',
+      'DES3',
+      'GetNextCACert',
+      'POSTPKIOperation',
+      'Renewal',
+      'SHA-1',
+      'SHA-256',
+      'SHA-384',
+      'SHA-512',
+      'SCEPStandard',
+    ],
+    mapUnstructuredNames: true,
+    caCertFormat: 'ra-chain',
+  };
+}
+
+/** How the ACME face (RFC 8555) serves this profile. */
+export interface AcmeSettings {
+  /** newAccount requires an External Account Binding (§7.3.4) from an enrolment code of this profile. */
+  externalAccountRequired: boolean;
+  /** An EAB code may bind several accounts (otherwise it is used up by the first). */
+  eabReusable: boolean;
+  /** New accounts are created but may not order until an approver approves them. */
+  accountApprovalRequired: boolean;
+  /** Check CAA (RFC 8659, with RFC 8657 accounturi and validationmethods) before issuing. */
+  caaCheck: boolean;
+}
+
+export function defaultAcmeSettings(): AcmeSettings {
+  return { externalAccountRequired: false, eabReusable: false, accountApprovalRequired: false, caaCheck: false };
+}
+
 export interface ProfileSettings {
   description: string;
   keyPolicy: KeyPolicy;
@@ -44,6 +106,10 @@ export interface ProfileSettings {
   approval: ApprovalPolicy;
   protocols: Protocol[];
   codePolicy: CodePolicy;
+  scep: ScepSettings;
+  acme: AcmeSettings;
+  /** PKCS#12 encryption of P12 enrolments: PBES2/AES-256 unless an old importer needs legacy-3des. */
+  pkcs12Encryption?: 'aes-256' | 'legacy-3des';
 }
 
 export interface Profile extends ProfileSettings {
@@ -78,5 +144,8 @@ export function defaultProfileSettings(): ProfileSettings {
     approval: { required: false, approvers: 1, pendingTtlHours: 24 * 7 },
     protocols: ['acme', 'scep', 'p10', 'p12'],
     codePolicy: { ttlHours: 24 * 7, maxAttempts: 5 },
+    scep: defaultScepSettings(),
+    acme: defaultAcmeSettings(),
+    pkcs12Encryption: 'aes-256',
   };
 }

@@ -7,11 +7,17 @@ import type { Knex } from 'knex';
 import * as coreSchema from './20261121a-core-schema.js';
 import * as auditAndTokens from './20261121b-audit-and-tokens.js';
 import * as localCa from './20261121c-local-ca.js';
+import * as acmeSchema from './20261121d-acme-schema.js';
+import * as scepRaCertificate from './20261121e-scep-ra-certificate.js';
+import * as adminSchema from './20261121f-admin-schema.js';
 
 export const migrations: readonly { name: string; migration: Knex.Migration }[] = [
   { name: '20261121a-core-schema', migration: coreSchema },
   { name: '20261121b-audit-and-tokens', migration: auditAndTokens },
   { name: '20261121c-local-ca', migration: localCa },
+  { name: '20261121d-acme-schema', migration: acmeSchema },
+  { name: '20261121e-scep-ra-certificate', migration: scepRaCertificate },
+  { name: '20261121f-admin-schema', migration: adminSchema },
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

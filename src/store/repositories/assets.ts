@@ -4,7 +4,7 @@ import type { AssetRepository, ListOptions, Page } from '../../core/ports.js';
 import { fromJson, insertOrConflict, keysetPage, toDate, toJson } from './shared.js';
 import type { Db, DbTimestamp } from './shared.js';
 
-interface AssetRow {
+export interface AssetRow {
   id: string;
   name: string;
   dns_names: string;
@@ -30,7 +30,7 @@ function toRow(asset: Asset): AssetRow {
   };
 }
 
-function toDomain(row: AssetRow): Asset {
+export function toDomain(row: AssetRow): Asset {
   return {
     id: row.id,
     name: row.name,

@@ -4,7 +4,7 @@ import type { Dialect } from '../db.js';
 import { fromJson, pageSize, toDate, toJson, toNumber } from './shared.js';
 import type { Db, DbTimestamp } from './shared.js';
 
-interface AuditRow {
+export interface AuditRow {
   seq: number | string;
   at: DbTimestamp;
   actor: string;
@@ -30,7 +30,7 @@ function toRow(event: AuditEvent): AuditRow {
   };
 }
 
-function toDomain(row: AuditRow): AuditEvent {
+export function toDomain(row: AuditRow): AuditEvent {
   return {
     seq: toNumber(row.seq),
     at: toDate(row.at),

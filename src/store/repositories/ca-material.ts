@@ -1,5 +1,10 @@
 /** The local CA's persistence (ca/local/store.ts), shared by every instance using this database. */
-import type { CaRevocation, LocalCaStore, StoredCaMaterial } from '../../../ca/local/store.js';
+import type {
+  CaRevocation,
+  LocalCaStore,
+  StoredCaMaterial,
+  StoredRaMaterial,
+} from '../../../ca/local/store.js';
 import { toDate } from './shared.js';
 import type { Db, DbTimestamp } from './shared.js';
 
@@ -11,6 +16,16 @@ interface MaterialRow {
   issuing_key_pem: string;
   created_at: DbTimestamp;
 }
+
+interface RaRow {
+  id: string;
+  cert_pem: string;
+  key_pem: string;
+  created_at: DbTimestamp;
+}
+
+/** The single RA row's id: one SCEP RA per database. */
+const raId = 'scep';
 
 interface RevocationRow {
   serial_number: string;
@@ -84,5 +99,19 @@ export class KnexLocalCaStore implements LocalCaStore {
       'serial_number',
     ])) as RevocationRow[];
     return rows.map(revocationToDomain);
+  }
+
+  async loadRaMaterial(): Promise<StoredRaMaterial | null> {
+    const row = (await this.db('ca_ra_material').where({ id: raId }).first()) as RaRow | undefined;
+    return row ? { certPem: row.cert_pem, keyPem: row.key_pem, createdAt: toDate(row.created_at) } : null;
+  }
+
+  async saveRaMaterial(material: StoredRaMaterial): Promise<boolean> {
+    const inserted = (await this.db('ca_ra_material')
+      .insert({ id: raId, cert_pem: material.certPem, key_pem: material.keyPem, created_at: material.createdAt })
+      .onConflict('id')
+      .ignore()
+      .returning('id')) as unknown[];
+    return inserted.length === 1;
   }
 }

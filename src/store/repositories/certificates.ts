@@ -3,7 +3,7 @@ import type { CertificateRepository, ListOptions, Page } from '../../core/ports.
 import { fromJson, insertOrConflict, keysetPage, toDate, toDateOrNull, toJson } from './shared.js';
 import type { Db, DbTimestamp } from './shared.js';
 
-interface CertificateRow {
+export interface CertificateRow {
   serial_number: string;
   request_id: string | null;
   profile_id: string | null;
@@ -39,7 +39,7 @@ function toRow(certificate: CertificateRecord): CertificateRow {
   };
 }
 
-function toDomain(row: CertificateRow): CertificateRecord {
+export function toDomain(row: CertificateRow): CertificateRecord {
   return {
     serialNumber: row.serial_number,
     requestId: row.request_id,

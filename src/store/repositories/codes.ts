@@ -4,7 +4,7 @@ import type { CodeRepository, ListOptions, Page } from '../../core/ports.js';
 import { insertOrConflict, keysetPage, toDate, toDateOrNull, toNumber } from './shared.js';
 import type { Db, DbTimestamp } from './shared.js';
 
-interface CodeRow {
+export interface CodeRow {
   id: string;
   profile_id: string;
   asset_id: string | null;
@@ -41,7 +41,7 @@ function toRow(code: EnrollmentCode): CodeRow {
   };
 }
 
-function toDomain(row: CodeRow): EnrollmentCode {
+export function toDomain(row: CodeRow): EnrollmentCode {
   return {
     id: row.id,
     profileId: row.profile_id,

@@ -9,6 +9,12 @@ import { KnexCodeRepository } from './codes.js';
 import { KnexProfileRepository } from './profiles.js';
 import { KnexRequestRepository } from './requests.js';
 import { KnexTokenRepository } from './tokens.js';
+import { KnexNoteRepository } from './notes.js';
+import { KnexOutboxRepository } from './outbox.js';
+import { KnexP12DeliveryRepository } from './p12-deliveries.js';
+import { KnexPrincipalRepository } from './principals.js';
+import { KnexQueueStateRepository } from './queue-states.js';
+import { KnexSearchRepository } from './search.js';
 import type { Db } from './shared.js';
 
 /** Every repository on `db` (the database or one transaction), each method's errors translated. */
@@ -23,5 +29,11 @@ export function createRepositories(db: Db): Repositories {
     codes: guarded(dialect, new KnexCodeRepository(db)),
     audit: guarded(dialect, new KnexAuditRepository(db, dialect)),
     tokens: guarded(dialect, new KnexTokenRepository(db)),
+    notes: guarded(dialect, new KnexNoteRepository(db)),
+    queueStates: guarded(dialect, new KnexQueueStateRepository(db)),
+    p12Deliveries: guarded(dialect, new KnexP12DeliveryRepository(db)),
+    principals: guarded(dialect, new KnexPrincipalRepository(db)),
+    outbox: guarded(dialect, new KnexOutboxRepository(db)),
+    search: guarded(dialect, new KnexSearchRepository(db)),
   };
 }

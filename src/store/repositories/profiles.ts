@@ -4,7 +4,7 @@ import type { Profile, ProfileSettings, ProfileStatus } from '../../core/profile
 import { fromJson, insertOrConflict, keysetPage, toDate, toJson } from './shared.js';
 import type { Db, DbTimestamp } from './shared.js';
 
-interface ProfileRow {
+export interface ProfileRow {
   id: string;
   name: string;
   status: ProfileStatus;
@@ -25,6 +25,9 @@ function settingsOf(profile: Profile): ProfileSettings {
     approval: profile.approval,
     protocols: profile.protocols,
     codePolicy: profile.codePolicy,
+    scep: profile.scep,
+    acme: profile.acme,
+    ...(profile.pkcs12Encryption ? { pkcs12Encryption: profile.pkcs12Encryption } : {}),
   };
 }
 
@@ -39,7 +42,7 @@ function toRow(profile: Profile): ProfileRow {
   };
 }
 
-function toDomain(row: ProfileRow): Profile {
+export function toDomain(row: ProfileRow): Profile {
   return {
     ...fromJson<ProfileSettings>(row.settings),
     id: row.id,

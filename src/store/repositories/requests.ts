@@ -14,7 +14,7 @@ import {
 } from './shared.js';
 import type { Db, DbTimestamp } from './shared.js';
 
-interface RequestRow {
+export interface RequestRow {
   id: string;
   protocol: Protocol;
   profile_id: string;
@@ -58,7 +58,7 @@ function toRow(request: EnrollmentRequest): RequestRow {
   };
 }
 
-function toDomain(row: RequestRow): EnrollmentRequest {
+export function toDomain(row: RequestRow): EnrollmentRequest {
   return {
     id: row.id,
     protocol: row.protocol,

@@ -1,0 +1,119 @@
+/**
+ * Runs challenge validation asynchronously (§7.5.1: the POST answers at once with the challenge
+ * `processing`; the client polls). The outcome is written back with compare-and-set, so whichever
+ * instance took the POST validates and every instance reads the result.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../../../src/core/ports.js';
+import { AcmeProblem, toProblem, urn } from '../problems.js';
+import type { Account, AcmeStore, Authorization, Challenge } from '../store.js';
+import { validateHttp01 } from './http-01.js';
+import type { DnsResolver } from './resolver.js';
+
+export interface Validator {
+  /** Challenge types this validator can check, offered in this order. */
+  readonly types: Challenge['type'][];
+  /** Starts validating `type` of `authz` for `account`; resolves once the work is scheduled. */
+  start(account: Account, authz: Authorization, type: Challenge['type']): void;
+  /** Resolves when every validation started so far has finished (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+export interface ValidatorOptions {
+  resolver: DnsResolver;
+  http01Port: number;
+  tlsAlpn01Port: number;
+  timeoutMs: number;
+  /** Test switch: every challenge validates without contacting anyone (like PEBBLE_VA_ALWAYS_VALID). */
+  alwaysValid?: boolean;
+  /** A valid authorization stays valid (and reusable) this long (0: until the pending expiry). */
+  validLifetimeSeconds?: number;
+  /** Challenge types to offer (default http-01). */
+  types?: Challenge['type'][];
+}
+
+/** Checks one challenge; throws an AcmeProblem when it fails. */
+export type ChallengeCheck = (authz: Authorization, challenge: Challenge, keyAuthorization: string) => Promise<void>;
+
+export class ChallengeValidator implements Validator {
+  readonly #store: AcmeStore;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #checks: Record<Challenge['type'], ChallengeCheck>;
+  readonly #running = new Set<Promise<void>>();
+  readonly #alwaysValid: boolean;
+  readonly #validLifetimeMs: number;
+  readonly types: Challenge['type'][];
+
+  constructor(deps: {
+    store: AcmeStore;
+    clock: Clock;
+    logger: Logger;
+    options: ValidatorOptions;
+    checks?: Partial<Record<Challenge['type'], ChallengeCheck>>;
+  }) {
+    this.#store = deps.store;
+    this.#clock = deps.clock;
+    this.#logger = deps.logger;
+    this.#alwaysValid = deps.options.alwaysValid ?? false;
+    const o = deps.options;
+    this.#checks = {
+      'http-01': (authz, challenge, keyAuth) =>
+        validateHttp01(authz.identifier, challenge.token, keyAuth, {
+          resolver: o.resolver,
+          port: o.http01Port,
+          timeoutMs: o.timeoutMs,
+        }),
+      'dns-01': async () => {
+        throw new AcmeProblem('dns', 'dns-01 is not enabled');
+      },
+      'tls-alpn-01': async () => {
+        throw new AcmeProblem('tls', 'tls-alpn-01 is not enabled');
+      },
+      ...deps.checks,
+    };
+    this.types = deps.options.types ?? ['http-01'];
+    this.#validLifetimeMs = (deps.options.validLifetimeSeconds ?? 0) * 1000;
+  }
+
+  start(account: Account, authz: Authorization, type: Challenge['type']): void {
+    const job = this.#run(account, authz, type).catch((err: unknown) =>
+      this.#logger.error({ err, authz: authz.id }, 'challenge validation failed unexpectedly'),
+    );
+    this.#running.add(job);
+    void job.finally(() => this.#running.delete(job));
+  }
+
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running]);
+  }
+
+  async #run(account: Account, authz: Authorization, type: Challenge['type']): Promise<void> {
+    const challenge = authz.challenges.find((c) => c.type === type);
+    if (!challenge) return;
+    const keyAuthorization = `${challenge.token}.${account.thumbprint}`;
+    let error: AcmeProblem | null = null;
+    try {
+      if (!this.#alwaysValid) await this.#checks[type](authz, challenge, keyAuthorization);
+    } catch (err) {
+      error = toProblem(err);
+      if (error.type === 'serverInternal') this.#logger.error({ err }, 'validation error');
+    }
+    const now = this.#clock.now();
+    const current = await this.#store.authorizations.get(authz.id);
+    if (!current || current.status !== 'pending') return;
+    const doc = error ? { ...error.toJSON(), type: urn(error.type) } : null;
+    const next: Authorization = {
+      ...current,
+      status: error ? 'invalid' : 'valid',
+      updatedAt: now,
+      expiresAt: !error && this.#validLifetimeMs > 0 ? new Date(now.getTime() + this.#validLifetimeMs) : current.expiresAt,
+      challenges: current.challenges.map((c) =>
+        c.type === type
+          ? { ...c, status: error ? 'invalid' : 'valid', validated: error ? null : now, error: doc }
+          : c,
+      ),
+    };
+    await this.#store.authorizations.update(next, 'pending');
+  }
+}

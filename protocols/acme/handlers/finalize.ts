@@ -1,0 +1,93 @@
+/**
+ * §7.4 finalize: the CSR must name exactly the order's identifiers, be signed by its own key, and
+ * that key must not be the account key. The order then goes to the core as one enrolment request:
+ * issued → valid; pending approval → processing + Retry-After; refused → invalid with the reason.
+ */
+import { parseCsr, type ParsedCsr } from '../../../src/core/csr/parse.js';
+import { isCoreError } from '../../../src/core/errors.js';
+import type { AcmeHandler } from '../context.js';
+import { spkiDer } from '../jws/jwk.js';
+import { AcmeProblem, problem, toProblem } from '../problems.js';
+import type { Order } from '../store.js';
+import { orderResponse } from './order.js';
+import { accountOf, ownedOrder, refreshOrder } from './shared.js';
+import { assertMayOrder } from './new-order.js';
+
+function sameSet(a: string[], b: string[]): boolean {
+  const sa = new Set(a);
+  return sa.size === new Set(b).size && b.every((x) => sa.has(x));
+}
+
+/** The CSR's names against the order's identifiers (§7.4: "MUST match exactly"). */
+function checkNames(csr: ParsedCsr, order: Order): void {
+  const dns = order.identifiers.filter((i) => i.type === 'dns').map((i) => i.value);
+  const ips = order.identifiers.filter((i) => i.type === 'ip').map((i) => i.value);
+  const csrDns = csr.dnsNames.map((n) => n.toLowerCase());
+  const cn = csr.commonName?.toLowerCase();
+  if (cn && !csrDns.includes(cn) && !csr.ipAddresses.includes(cn)) csrDns.push(cn);
+  if (!sameSet(csrDns, dns) || !sameSet(csr.ipAddresses, ips)) {
+    throw problem.badCSR(
+      `The CSR names (${[...csrDns, ...csr.ipAddresses].join(', ') || 'none'}) are not exactly the order's identifiers (${order.identifiers.map((i) => i.value).join(', ')})`,
+    );
+  }
+}
+
+function readCsr(payload: Record<string, unknown>): ParsedCsr {
+  if (typeof payload.csr !== 'string' || !/^[A-Za-z0-9_-]+$/.test(payload.csr)) {
+    throw problem.malformed('csr must be the base64url DER of a PKCS#10 request');
+  }
+  try {
+    return parseCsr(Buffer.from(payload.csr, 'base64url'));
+  } catch (err) {
+    throw problem.badCSR(isCoreError(err) ? err.message : 'The CSR cannot be parsed', { cause: err });
+  }
+}
+
+export const finalize: AcmeHandler = async (ctx, deps) => {
+  assertMayOrder(ctx);
+  const account = accountOf(ctx);
+  const name = ctx.profile.name;
+  const order = await refreshOrder(deps, await ownedOrder(ctx, deps));
+  if (order.status !== 'ready') {
+    throw problem.orderNotReady(`The order is ${order.status}, not ready`);
+  }
+  const csr = readCsr(ctx.payload as Record<string, unknown>);
+  if (!csr.signatureValid) throw problem.badCSR('The CSR signature does not verify');
+  checkNames(csr, order);
+  if (ctx.key && Buffer.from(csr.publicKey.spkiDer).equals(spkiDer(ctx.key.key))) {
+    throw problem.badCSR('The CSR key must not be the account key');
+  }
+  const now = deps.core.clock.now();
+  const processing: Order = { ...order, status: 'processing', updatedAt: now };
+  // Compare-and-set: of two racing finalize requests, one submits; the other is told the order is not ready.
+  if (!(await deps.store.orders.update(processing, 'ready'))) throw problem.orderNotReady('The order is already being finalized');
+
+  let result: Awaited<ReturnType<typeof deps.core.submit>>;
+  try {
+    result = await deps.core.submit({
+      protocol: 'acme',
+      profile: ctx.profile.id,
+      requester: deps.linker.account(name, account.id),
+      csr: csr.der,
+      externalRef: order.id,
+      dnsNames: order.identifiers.filter((i) => i.type === 'dns').map((i) => i.value),
+      ipAddresses: order.identifiers.filter((i) => i.type === 'ip').map((i) => i.value),
+    });
+  } catch (err) {
+    const failure = toProblem(err);
+    await deps.store.orders.update({ ...processing, status: 'invalid', error: failure.toJSON() }, 'processing');
+    throw failure;
+  }
+  let next: Order;
+  if (result.outcome === 'issued') {
+    next = { ...processing, status: 'valid', certificateSerial: result.certificate.serialNumber };
+  } else if (result.outcome === 'rejected') {
+    const refusal = new AcmeProblem(toProblem(result.error).type, `The certificate request was refused: ${result.error.message}`);
+    next = { ...processing, status: 'invalid', error: refusal.toJSON() };
+  } else {
+    return orderResponse(deps, name, processing);
+  }
+  next.updatedAt = deps.core.clock.now();
+  await deps.store.orders.update(next, 'processing');
+  return orderResponse(deps, name, next);
+};

@@ -1,0 +1,57 @@
+/**
+ * The ACME face assembled from its parts: what src/main.ts (and the tests) call. Dependencies come
+ * in explicitly; nothing here reads configuration or touches the store implementation.
+ */
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Core } from '../../src/core/core.js';
+import { ChallengeValidator, type ChallengeCheck, type ValidatorOptions } from './challenges/validator.js';
+import { createResolver } from './challenges/resolver.js';
+import type { AcmeDeps, AcmeOptions } from './context.js';
+import { Linker } from './links.js';
+import { NonceService } from './nonce.js';
+import { acmeRouter } from './routes.js';
+import type { AcmeStore, ChallengeType } from './store.js';
+
+export interface AcmeFaceInput {
+  core: Core;
+  store: AcmeStore;
+  /** HMAC key of the nonces; every instance sharing the database must use the same (deriveKeys().nonceKey). */
+  nonceKey: Buffer;
+  /** The HTTPS base URL clients use. */
+  publicUrl: string;
+  logger: Logger;
+  options: AcmeOptions;
+  validation: Omit<ValidatorOptions, 'resolver'> & { dnsResolver: string | null };
+  /** Replacement checks per challenge type (tests). */
+  checks?: Partial<Record<ChallengeType, ChallengeCheck>>;
+  bodyLimit: string;
+}
+
+export interface AcmeFace {
+  router: Router;
+  deps: AcmeDeps;
+}
+
+export function createAcmeFace(input: AcmeFaceInput): AcmeFace {
+  const { dnsResolver, ...validation } = input.validation;
+  const validator = new ChallengeValidator({
+    store: input.store,
+    clock: input.core.clock,
+    logger: input.logger,
+    options: { ...validation, resolver: createResolver(dnsResolver) },
+    checks: input.checks,
+  });
+  const deps: AcmeDeps = {
+    core: input.core,
+    store: input.store,
+    linker: new Linker(input.publicUrl),
+    nonces: new NonceService({ key: input.nonceKey, repo: input.store.nonces, clock: input.core.clock }),
+    validator,
+    options: input.options,
+    logger: input.logger,
+  };
+  return { router: acmeRouter(deps, { bodyLimit: input.bodyLimit }), deps };
+}
+
+export type { AcmeOptions } from './context.js';

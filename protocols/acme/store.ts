@@ -1,0 +1,129 @@
+/**
+ * The ACME face's state, declared by its consumer (step-ca's acme.DB): accounts, orders,
+ * authorizations (challenges live inside their authorization) and redeemed nonces. `src/store`
+ * implements it on the same database as the core, so every instance sharing that database sees the
+ * same state. Updates are compare-and-set on the status so that racing requests make one transition.
+ */
+import type { JsonWebKey } from 'node:crypto';
+import type { ListOptions, Page } from '../../src/core/ports.js';
+import type { ProblemDocument } from './problems.js';
+
+export type AccountStatus = 'valid' | 'deactivated' | 'revoked';
+export type OrderStatus = 'pending' | 'ready' | 'processing' | 'valid' | 'invalid';
+export type AuthorizationStatus = 'pending' | 'valid' | 'invalid' | 'deactivated' | 'expired' | 'revoked';
+export type ChallengeStatus = 'pending' | 'processing' | 'valid' | 'invalid';
+export type ChallengeType = 'http-01' | 'dns-01' | 'tls-alpn-01';
+
+/** RFC 8555 §9.7.7 identifier types; `ip` from RFC 8738. */
+export interface Identifier {
+  type: 'dns' | 'ip';
+  value: string;
+}
+
+export interface Account {
+  id: string;
+  profileId: string;
+  status: AccountStatus;
+  /** The account key as a public JWK (RFC 7517). */
+  jwk: JsonWebKey;
+  /** RFC 7638 thumbprint of `jwk`, unique per profile. */
+  thumbprint: string;
+  contact: string[];
+  termsOfServiceAgreed: boolean;
+  /** The enrolment code that bound this account (§7.3.4), if any. */
+  eabKeyId: string | null;
+  /** False while the profile requires approval of new accounts and no one approved this one. */
+  approved: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Challenge {
+  type: ChallengeType;
+  token: string;
+  status: ChallengeStatus;
+  validated: Date | null;
+  error: ProblemDocument | null;
+}
+
+export interface Authorization {
+  id: string;
+  accountId: string;
+  profileId: string;
+  /** For a wildcard order the identifier without its `*.` and `wildcard` true (§7.1.4). */
+  identifier: Identifier;
+  wildcard: boolean;
+  status: AuthorizationStatus;
+  expiresAt: Date;
+  challenges: Challenge[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Order {
+  id: string;
+  accountId: string;
+  profileId: string;
+  status: OrderStatus;
+  identifiers: Identifier[];
+  authorizationIds: string[];
+  notBefore: Date | null;
+  notAfter: Date | null;
+  expiresAt: Date;
+  error: ProblemDocument | null;
+  /** Serial of the issued certificate once valid. */
+  certificateSerial: string | null;
+  /** RFC 9773 `replaces`: the ARI certificate id this order renews. */
+  replaces: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AccountRepository {
+  /** Throws CoreError('conflict') when the key is already registered in this profile. */
+  create(account: Account): Promise<void>;
+  get(id: string): Promise<Account | null>;
+  findByThumbprint(profileId: string, thumbprint: string): Promise<Account | null>;
+  /** Replaces the mutable fields; CoreError('conflict') when a new key is already in use. */
+  update(account: Account): Promise<void>;
+}
+
+export interface OrderRepository {
+  /** Stores the order and its new authorizations in one transaction. */
+  create(order: Order, authorizations: Authorization[]): Promise<void>;
+  get(id: string): Promise<Order | null>;
+  /** Compare-and-set: writes `order` only while the stored status is `from`. */
+  update(order: Order, from: OrderStatus): Promise<boolean>;
+  /** Order ids of an account, oldest first (§7.1.2.1). */
+  listIds(accountId: string, options: ListOptions): Promise<Page<string>>;
+  /** The live order that claims to replace `certId` (RFC 9773 §5), if any. */
+  findByReplaces(certId: string): Promise<Order | null>;
+}
+
+export interface AuthorizationRepository {
+  get(id: string): Promise<Authorization | null>;
+  getMany(ids: string[]): Promise<Authorization[]>;
+  /** Compare-and-set on the status. */
+  update(authz: Authorization, from: AuthorizationStatus): Promise<boolean>;
+  /** Stores a pre-authorization (§7.4.1) on its own. */
+  create(authz: Authorization): Promise<void>;
+  /** The newest valid, unexpired authorization of the account for the identifier (reuse, revocation). */
+  findValid(accountId: string, identifier: Identifier, wildcard: boolean, now: Date): Promise<Authorization | null>;
+}
+
+export interface NonceRepository {
+  /**
+   * Records the nonce as used; false when it already was. `expiresAt` lets old entries be purged:
+   * an expired nonce is refused by its own check, so its entry is no longer needed.
+   */
+  redeem(id: string, expiresAt: Date): Promise<boolean>;
+  purgeExpired(now: Date): Promise<number>;
+}
+
+/** Everything the ACME face stores. */
+export interface AcmeStore {
+  accounts: AccountRepository;
+  orders: OrderRepository;
+  authorizations: AuthorizationRepository;
+  nonces: NonceRepository;
+}

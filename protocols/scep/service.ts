@@ -1,0 +1,83 @@
+/**
+ * The SCEP service, one method per RFC 8894 operation (micromdm/scep's Service): GetCACaps,
+ * GetCACert, GetNextCACert and PKIOperation. Transport-free: routes.ts turns HTTP into these calls.
+ */
+import type { Core } from '../../src/core/core.js';
+import { fromPem } from '../../ca/pki/pem.js';
+import type { Profile } from '../../src/core/profiles/profile.js';
+import { capabilitiesText } from './caps.js';
+import { ScepHttpError, type ScepFailure } from './errors.js';
+import { PkiOperation } from './pki-operation.js';
+import { loadRa, type Ra, type RaCredentials } from './ra.js';
+import { scepSettingsOf } from './settings.js';
+import { contentTypes } from './transport.js';
+import type { PkiMessage } from './wire/pki-message.js';
+import { degenerate, signedData } from './wire/signed-data.js';
+
+export interface ScepServiceDeps {
+  core: Core;
+  ra: RaCredentials;
+  /** The next CA certificate chain during a rollover (issuing first), or null when none is pending. */
+  nextCaChainPem?: () => string[] | null;
+  onFailure?: (failure: ScepFailure, message: PkiMessage) => void;
+}
+
+export interface Reply {
+  contentType: string;
+  body: Uint8Array | string;
+}
+
+/** The SCEP operations for one gateway; the profile is resolved per request from the URL. */
+export class ScepService {
+  readonly ra: Ra;
+  readonly #pkiOperation: PkiOperation;
+
+  constructor(private readonly deps: ScepServiceDeps) {
+    this.ra = loadRa(deps.ra);
+    this.#pkiOperation = new PkiOperation({ core: deps.core, ra: this.ra, onFailure: deps.onFailure });
+  }
+
+  /** RFC 8894 §3.5.2. */
+  GetCACaps(profile: Profile): Reply {
+    return { contentType: contentTypes.caps, body: capabilitiesText(scepSettingsOf(profile).capabilities, this.#nextChain() !== null) };
+  }
+
+  /**
+   * RFC 8894 §4.2.1: with an RA, a degenerate PKCS#7 holding the RA certificate first and then the CA
+   * chain (application/x-x509-ca-ra-cert); `caCertFormat: 'ra-only'` answers the RA certificate alone
+   * as DER, for clients that encrypt to every certificate they receive and choke on a non-RSA CA.
+   */
+  GetCACert(profile: Profile): Reply {
+    if (scepSettingsOf(profile).caCertFormat === 'ra-only') {
+      return { contentType: contentTypes.caCert, body: this.ra.certificateDer };
+    }
+    return { contentType: contentTypes.caRaCert, body: degenerate([this.ra.certificateDer, ...this.ra.chainDer]) };
+  }
+
+  /** RFC 8894 §4.7: the rollover chain in a SignedData signed by the current RA; 404 without a rollover. */
+  GetNextCACert(): Reply {
+    const next = this.#nextChain();
+    if (!next) throw new ScepHttpError(404, 'No CA rollover is pending');
+    const content = degenerate(next.map((pem) => fromPem(pem, 'CERTIFICATE')));
+    return {
+      contentType: contentTypes.nextCaCert,
+      body: signedData({
+        signer: this.ra,
+        digestOid: '2.16.840.1.101.3.4.2.1',
+        content,
+        attributes: [],
+        now: this.deps.core.clock.now(),
+      }),
+    };
+  }
+
+  /** RFC 8894 §3.3: a CertRep for any pkiMessage; ScepHttpError while the message is unanswerable. */
+  async PKIOperation(profile: Profile, der: Uint8Array): Promise<Reply> {
+    return { contentType: contentTypes.pkiMessage, body: await this.#pkiOperation.handle(profile, der) };
+  }
+
+  #nextChain(): string[] | null {
+    const next = this.deps.nextCaChainPem?.() ?? null;
+    return next && next.length > 0 ? next : null;
+  }
+}

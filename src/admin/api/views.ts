@@ -1,0 +1,26 @@
+/** Domain objects → what the API shows: never a CSR blob in lists, never a code hash or sealed secret. */
+import type { CertificateRecord } from '../../core/certificates/certificate.js';
+import type { EnrollmentCode } from '../../core/codes/code.js';
+import type { EnrollmentRequest } from '../../core/enrollment/request.js';
+
+function omit<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Omit<T, K> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([key]) => !(keys as readonly PropertyKey[]).includes(key)),
+  ) as Omit<T, K>;
+}
+
+export function requestOut(r: EnrollmentRequest) {
+  return omit(r, ['csrPem', 'csrSha256']);
+}
+
+export function certificateOut(c: CertificateRecord) {
+  return omit(c, ['pem']);
+}
+
+export function codeOut(c: EnrollmentCode, now: Date) {
+  return {
+    ...omit(c, ['secretHash', 'secretSealed', 'boundSubject']),
+    showable: c.secretSealed !== null,
+    expired: c.expiresAt !== null && c.expiresAt <= now,
+  };
+}

@@ -1,0 +1,30 @@
+import { appendAudit } from '../audit/audit-log.js';
+import { CoreError } from '../errors.js';
+import type { Clock, Store } from '../ports.js';
+
+/** "Resend approval email": raises request.approval-reminder, which the outbox sends to the approvers. */
+export async function resendApprovalNotification(
+  deps: { store: Store; clock: Clock },
+  input: { requestId: string; actor: string },
+): Promise<void> {
+  await deps.store.transaction(async (tx) => {
+    const request = await tx.requests.get(input.requestId);
+    if (!request) throw new CoreError('not_found', 'No such enrolment request');
+    if (request.status !== 'pending') {
+      throw new CoreError(
+        'invalid_state',
+        `Only a pending request awaits approval (this one is ${request.status})`,
+        {
+          details: { status: request.status },
+        },
+      );
+    }
+    await appendAudit(tx, deps.clock, {
+      actor: input.actor,
+      action: 'request.approval-reminder',
+      targetType: 'request',
+      targetId: request.id,
+      data: { profileId: request.profileId },
+    });
+  });
+}

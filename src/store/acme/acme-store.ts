@@ -1,0 +1,146 @@
+/**
+ * The knex implementation of the ACME face's AcmeStore port, on the same database as the core
+ * (SQLite or PostgreSQL). Status updates are compare-and-set so that concurrent requests on any
+ * instance make exactly one transition.
+ */
+import type { Knex } from 'knex';
+import type {
+  Account,
+  AccountRepository,
+  AcmeStore,
+  Authorization,
+  AuthorizationRepository,
+  AuthorizationStatus,
+  Identifier,
+  NonceRepository,
+  Order,
+  OrderRepository,
+  OrderStatus,
+} from '../../../protocols/acme/store.js';
+import type { ListOptions, Page } from '../../core/ports.js';
+import { dialectOf } from '../db.js';
+import { guarded } from '../errors.js';
+import { insertOrConflict, keysetPage, type Db } from '../repositories/shared.js';
+import {
+  accountFromRow,
+  accountToRow,
+  authzFromRow,
+  authzToRow,
+  identifierKey,
+  orderFromRow,
+  orderToRow,
+  type AccountRow,
+  type AuthorizationRow,
+  type OrderRow,
+} from './rows.js';
+
+class Accounts implements AccountRepository {
+  constructor(private readonly db: Db) {}
+  async create(account: Account): Promise<void> {
+    await insertOrConflict(this.db, 'acme_accounts', accountToRow(account), 'id', 'An account with this key');
+  }
+  async get(id: string): Promise<Account | null> {
+    const row = (await this.db('acme_accounts').where({ id }).first()) as AccountRow | undefined;
+    return row ? accountFromRow(row) : null;
+  }
+  async findByThumbprint(profileId: string, thumbprint: string): Promise<Account | null> {
+    const row = (await this.db('acme_accounts').where({ profile_id: profileId, thumbprint }).first()) as
+      | AccountRow
+      | undefined;
+    return row ? accountFromRow(row) : null;
+  }
+  async update(account: Account): Promise<void> {
+    const { id: _id, created_at: _c, profile_id: _p, ...row } = accountToRow(account);
+    await this.db('acme_accounts').where({ id: account.id }).update(row);
+  }
+}
+
+class Orders implements OrderRepository {
+  constructor(private readonly db: Db) {}
+  async create(order: Order, authorizations: Authorization[]): Promise<void> {
+    const write = async (trx: Db) => {
+      if (authorizations.length > 0) await trx('acme_authorizations').insert(authorizations.map(authzToRow));
+      await trx('acme_orders').insert(orderToRow(order));
+    };
+    if ('isTransaction' in this.db && this.db.isTransaction) await write(this.db);
+    else await (this.db as Knex).transaction(write);
+  }
+  async get(id: string): Promise<Order | null> {
+    const row = (await this.db('acme_orders').where({ id }).first()) as OrderRow | undefined;
+    return row ? orderFromRow(row) : null;
+  }
+  async update(order: Order, from: OrderStatus): Promise<boolean> {
+    const { id: _id, created_at: _c, account_id: _a, ...row } = orderToRow(order);
+    const changed = await this.db('acme_orders').where({ id: order.id, status: from }).update(row);
+    return changed === 1;
+  }
+  async listIds(accountId: string, options: ListOptions): Promise<Page<string>> {
+    return keysetPage<{ id: string; created_at: Date }, string>(
+      this.db('acme_orders').select('id', 'created_at').where({ account_id: accountId }),
+      { time: 'created_at', key: 'id' },
+      options,
+      (row) => row.id,
+    );
+  }
+  async findByReplaces(certId: string): Promise<Order | null> {
+    const row = (await this.db('acme_orders').where({ replaces: certId }).orderBy('created_at', 'desc').first()) as
+      | OrderRow
+      | undefined;
+    return row ? orderFromRow(row) : null;
+  }
+}
+
+class Authorizations implements AuthorizationRepository {
+  constructor(private readonly db: Db) {}
+  async get(id: string): Promise<Authorization | null> {
+    const row = (await this.db('acme_authorizations').where({ id }).first()) as AuthorizationRow | undefined;
+    return row ? authzFromRow(row) : null;
+  }
+  async getMany(ids: string[]): Promise<Authorization[]> {
+    if (ids.length === 0) return [];
+    const rows = (await this.db('acme_authorizations').whereIn('id', ids)) as AuthorizationRow[];
+    const byId = new Map(rows.map((r) => [r.id, authzFromRow(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+  async update(authz: Authorization, from: AuthorizationStatus): Promise<boolean> {
+    const { id: _id, created_at: _c, account_id: _a, ...row } = authzToRow(authz);
+    return (await this.db('acme_authorizations').where({ id: authz.id, status: from }).update(row)) === 1;
+  }
+  async create(authz: Authorization): Promise<void> {
+    await this.db('acme_authorizations').insert(authzToRow(authz));
+  }
+  async findValid(accountId: string, identifier: Identifier, wildcard: boolean, now: Date): Promise<Authorization | null> {
+    const row = (await this.db('acme_authorizations')
+      .where({ account_id: accountId, identifier: identifierKey(identifier, wildcard), status: 'valid' })
+      .andWhere('expires_at', '>', now)
+      .orderBy('updated_at', 'desc')
+      .first()) as AuthorizationRow | undefined;
+    return row ? authzFromRow(row) : null;
+  }
+}
+
+class Nonces implements NonceRepository {
+  constructor(private readonly db: Db) {}
+  async redeem(id: string, expiresAt: Date): Promise<boolean> {
+    const inserted = (await this.db('acme_nonces')
+      .insert({ id, expires_at: expiresAt })
+      .onConflict('id')
+      .ignore()
+      .returning('id')) as unknown[];
+    return inserted.length === 1;
+  }
+  async purgeExpired(now: Date): Promise<number> {
+    return this.db('acme_nonces').where('expires_at', '<=', now).delete();
+  }
+}
+
+/** The AcmeStore on `knex`, every method's driver errors translated to CoreError. */
+export function createAcmeStore(knex: Knex): AcmeStore {
+  const dialect = dialectOf(knex);
+  return {
+    accounts: guarded(dialect, new Accounts(knex)),
+    orders: guarded(dialect, new Orders(knex)),
+    authorizations: guarded(dialect, new Authorizations(knex)),
+    nonces: guarded(dialect, new Nonces(knex)),
+  };
+}
