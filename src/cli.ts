@@ -219,6 +219,8 @@ async function main(argv: string[]): Promise<number> {
           secret: values.secret,
           singleUse: !values.reusable,
           boundSubject: values.subject ?? null,
+          // An EAB MAC key must be readable by the server to check the MAC (RFC 8555 §7.3.4).
+          showable: values.purpose === 'acme-eab',
         });
         // The secret goes to stdout once, like a new token; only its hash is stored.
         console.log(`Code ${code.id} for ${profile.name} (${code.purpose}), shown once:\n\n  ${secret}\n`);

@@ -1,5 +1,6 @@
 // A loopback SMTP server for the admin suite: appends one JSON line per message to $1, prints its port.
 import { appendFileSync } from 'node:fs';
+import process from 'node:process';
 import { SMTPServer } from 'smtp-server';
 
 const out = process.argv[2];
@@ -18,5 +19,5 @@ const server = new SMTPServer({
     });
   },
 });
-server.listen(0, '127.0.0.1', () => console.log(server.server.address().port));
+server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.server.address().port}\n`));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

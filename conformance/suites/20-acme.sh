@@ -54,7 +54,7 @@ if acme_gateway acme; then
       issued_by_gateway "$CB_CERT" "${CB_CERT%cert.pem}fullchain.pem" && cp "$CB_CERT" "$ACME_WORK/certbot-first.pem"
   }
   certbot_renew() {
-    certbot_run renew --force-renewal --cert-name certbot.example.test &&
+    certbot_run renew --force-renewal --no-random-sleep-on-renew --cert-name certbot.example.test >"$ACME_WORK/certbot-renew.out" 2>&1 &&
       renewed "$ACME_WORK/certbot-first.pem" "$CB_CERT"
   }
   certbot_revoke() {
@@ -78,6 +78,66 @@ if acme_gateway acme; then
   check "lego issue" lego_issue
   check "lego renew" lego_renew
   check "lego revoke" lego_revoke
+
+  # A web server for the webroot clients (dehydrated, uacme): serves $1 on the http-01 port while they run.
+  webroot_start() {
+    mkdir -p "$1/.well-known/acme-challenge"
+    python3 -m http.server "$ACME_HTTP01_PORT" --bind 127.0.0.1 --directory "$1" >/dev/null 2>&1 &
+    WEBROOT_PID=$!
+    STARTED_PIDS+=("$WEBROOT_PID")
+    for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$ACME_HTTP01_PORT/" 2>/dev/null && return 0; sleep 0.1; done
+  }
+  webroot_stop() { kill -TERM "$WEBROOT_PID" 2>/dev/null; wait "$WEBROOT_PID" 2>/dev/null; }
+
+  # --- dehydrated (http-01 through a webroot; curl trusts the root through CURL_CA_BUNDLE) ---
+  DH="$ACME_WORK/dehydrated"
+  DH_CERT="$DH/certs/dehydrated.example.test/cert.pem"
+  mkdir -p "$DH"
+  cat >"$DH/config" <<CONF
+CA="$DIRECTORY"
+CHALLENGETYPE="http-01"
+BASEDIR="$DH"
+WELLKNOWN="$DH/webroot/.well-known/acme-challenge"
+CONTACT_EMAIL="ops@example.test"
+KEY_ALGO="prime256v1"
+CONF
+  dehydrated_run() { CURL_CA_BUNDLE=$ROOT_PEM timeout 120 dehydrated -f "$DH/config" "$@"; }
+  webroot_start "$DH/webroot"
+  dehydrated_issue() {
+    dehydrated_run --register --accept-terms && dehydrated_run -c -d dehydrated.example.test &&
+      issued_by_gateway "$DH_CERT" "$DH/certs/dehydrated.example.test/fullchain.pem" && cp "$DH_CERT" "$ACME_WORK/dehydrated-first.pem"
+  }
+  dehydrated_renew() {
+    dehydrated_run -c -d dehydrated.example.test --force && renewed "$ACME_WORK/dehydrated-first.pem" "$(readlink -f "$DH_CERT")"
+  }
+  dehydrated_revoke() { dehydrated_run -r "$(readlink -f "$DH_CERT")" && crl_lists "$(serial_of "$DH_CERT")"; }
+  check "dehydrated issue" dehydrated_issue
+  check "dehydrated renew" dehydrated_renew
+  check "dehydrated revoke" dehydrated_revoke
+  webroot_stop
+
+  # --- uacme (http-01 through its uacme.sh hook; libcurl-gnutls reads only the system bundle, so the
+  # root is added to it inside a private mount namespace: nothing outside this process sees it) ---
+  UA="$ACME_WORK/uacme"
+  UA_CERT="$UA/uacme.example.test/cert.pem"
+  mkdir -p "$UA"
+  cat /etc/ssl/certs/ca-certificates.crt "$ROOT_PEM" >"$UA/bundle.pem" 2>/dev/null
+  uacme_run() {
+    UACME_CHALLENGE_PATH="$UA/webroot/.well-known/acme-challenge" timeout 120 unshare -m sh -c \
+      'mount --bind "$0" /etc/ssl/certs/ca-certificates.crt && shift && exec uacme "$@"' \
+      "$UA/bundle.pem" _ -c "$UA" -a "$DIRECTORY" -y -h /usr/share/uacme/uacme.sh "$@"
+  }
+  webroot_start "$UA/webroot"
+  uacme_issue() {
+    uacme_run new ops@example.test && uacme_run -t EC issue uacme.example.test &&
+      issued_by_gateway "$UA_CERT" && cp "$UA_CERT" "$ACME_WORK/uacme-first.pem"
+  }
+  uacme_renew() { uacme_run -t EC -f issue uacme.example.test && renewed "$ACME_WORK/uacme-first.pem" "$UA_CERT"; }
+  uacme_revoke() { uacme_run revoke "$UA_CERT" && crl_lists "$(serial_of "$UA_CERT")"; }
+  check "uacme issue" uacme_issue
+  check "uacme renew" uacme_renew
+  check "uacme revoke" uacme_revoke
+  webroot_stop
 else
   fail "acme/start: gateway with the ACME test resolver"
 fi

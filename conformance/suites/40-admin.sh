@@ -134,3 +134,57 @@ else
   fail "admin/start: gateway with SMTP notifications"
 fi
 kill -TERM "$SMTP_PID" 2>/dev/null
+
+# The registrations used by real clients: lego with the EAB key of an asset's ACME registration on a
+# profile that needs approval (the order waits in `processing` until an approver approves through the
+# API), and scepclient with the challenge of an asset's SCEP registration (the certificate is related
+# to the asset). Challenges are not checked here (GATEWAY_ACME_ALWAYS_VALID): that is 20-acme's job.
+if start_gateway admin-clients GATEWAY_ACME_ALWAYS_VALID=true; then
+  STARTED_PIDS+=("$GW_PID")
+  cd "$WORK" || exit 1
+  GW=$GW_HTTPS/api/v1
+  TOKEN=$(grep -o 'egw_[A-Za-z0-9_-]*' "$GW_LOG" | head -n 1)
+  api -X POST "$GW/profiles" -d '{"name":"devices","status":"active","settings":{"acme":{"externalAccountRequired":true},
+    "scep":{"allowDes":true},"approval":{"required":false,"approvers":1,"pendingTtlHours":2}}}' >/dev/null
+  api -X POST "$GW/profiles" -d '{"name":"devices-gated","status":"active","settings":{"acme":{"externalAccountRequired":true},
+    "approval":{"required":true,"approvers":1,"pendingTtlHours":2}}}' >/dev/null
+  DEVICE=$(api -X POST "$GW/assets" -d '{"name":"edge-1","dnsNames":"edge-1.example.test"}' | jq -r .id)
+  APPROVER=$(api -X POST "$GW/tokens" -d '{"subject":"bob","role":"approver"}' | jq -r .token)
+
+  api -X POST "$GW/assets/$DEVICE/registrations" -d '{"protocol":"acme","profile":"devices-gated"}' >lego-reg.json
+  LEGO_PORT=$(free_port)
+  (LEGO_CA_CERTIFICATES=$GW_DIR/root-ca.pem timeout 90 lego --server "$(jq -r .directoryUrl lego-reg.json)" --eab \
+    --kid "$(jq -r .eab.kid lego-reg.json)" --hmac "$(jq -r .eab.hmacKey lego-reg.json)" --email ops@example.test \
+    --accept-tos --path "$WORK/lego-eab" --domains edge-1.example.test --http --http.port "127.0.0.1:$LEGO_PORT" run \
+    >lego-eab.out 2>&1) &
+  LEGO_PID=$!
+  PENDING=
+  for _ in $(seq 1 60); do
+    PENDING=$(TOKEN=$APPROVER api "$GW/requests?status=pending&protocol=acme&waitingFor=me" | jq -r '.items[0].id // empty')
+    [ -n "$PENDING" ] && break
+    sleep 0.5
+  done
+  check "admin/acme-eab: lego's order waits in the approval queue" test -n "$PENDING"
+  check "admin/acme-eab: the approver's approval issues" bash -c \
+    "curl -sS --cacert '$GW_DIR/root-ca.pem' -H 'Authorization: Bearer $APPROVER' -H 'Content-Type: application/json' \
+       -X POST '$GW/requests/$PENDING/approve' -d '{}' | jq -e '.outcome == \"issued\"' >/dev/null"
+  wait "$LEGO_PID"
+  check "admin/acme-eab: lego receives the certificate" openssl verify -CAfile "$GW_DIR/root-ca.pem" \
+    -untrusted "$WORK/lego-eab/certificates/edge-1.example.test.issuer.crt" "$WORK/lego-eab/certificates/edge-1.example.test.crt"
+  check "admin/acme-eab: the EAB code is used up" answers '.status == "used"' "$GW/codes/$(jq -r .eab.kid lego-reg.json)"
+
+  api -X POST "$GW/assets/$DEVICE/registrations" -d '{"protocol":"scep","profile":"devices"}' >scep-reg.json
+  curl -fsS -o scep-ca.p7 "$(jq -r .scepUrl scep-reg.json)?operation=GetCACert"
+  RA_FP=$(openssl pkcs7 -inform DER -in scep-ca.p7 -print_certs | openssl x509 -outform DER | sha256sum | cut -d' ' -f1)
+  mkdir -p scep-device
+  check "admin/scep: scepclient enrols with the registration's challenge" bash -c \
+    "cd scep-device && timeout 60 scepclient -server-url '$(jq -r .scepUrl scep-reg.json)' -private-key device.key \
+       -challenge '$(jq -r .challenge scep-reg.json)' -cn edge-1.example.test -ca-fingerprint '$RA_FP' >/dev/null 2>&1 &&
+     openssl x509 -in client.pem -noout"
+  check "admin/scep: the certificate is related to the asset" answers \
+    '[.items[] | select(.subject | test("edge-1"))] | length >= 1' "$GW/assets/$DEVICE/certificates"
+  cd "$ROOT" || exit 1
+  stop_gateway "$GW_PID"
+else
+  fail "admin/clients: gateway starts"
+fi

@@ -87,6 +87,14 @@ function profileCache(deps: AcmeDeps, ttlMs = 2000) {
   };
 }
 
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function write(res: Response, out: AcmeResponse): void {
   if (out.location) res.setHeader('Location', out.location);
   if (out.retryAfter !== undefined) res.setHeader('Retry-After', String(out.retryAfter));
@@ -118,10 +126,6 @@ export function acmeRouter(deps: AcmeDeps, options: { bodyLimit: string }): Rout
 
   const serve = (route: Route, fixedProfile?: string) => async (req: Request, res: Response) => {
     const name = fixedProfile ?? String(req.params.profile ?? '');
-    // Headers first (§6.5, §7.1): every answer carries a fresh nonce and links the directory.
-    res.setHeader('Replay-Nonce', deps.nonces.issue());
-    res.setHeader('Cache-Control', 'no-store');
-    res.append('Link', link(deps.linker.directory(name), 'index'));
     try {
       const profile = await profileOf(name);
       const ctx: AcmeContext = {
@@ -146,6 +150,15 @@ export function acmeRouter(deps: AcmeDeps, options: { bodyLimit: string }): Rout
     }
   };
 
+  // Headers first (§6.5, §7.1): every answer, errors included, carries a fresh nonce and links the directory.
+  router.use((req, res, next) => {
+    const first = req.path.split('/')[1] ?? '';
+    const name = first === 'directory' || first === '' ? deps.options.defaultProfile : decodeSegment(first);
+    res.setHeader('Replay-Nonce', deps.nonces.issue());
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Link', link(deps.linker.directory(name), 'index'));
+    next();
+  });
   router.get('/directory', serve(table[0] as Route, deps.options.defaultProfile));
   const byPath = new Map<string, Route[]>();
   for (const route of table) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
@@ -161,19 +174,16 @@ export function acmeRouter(deps: AcmeDeps, options: { bodyLimit: string }): Rout
     const allowed = routes.map((r) => r.method).join(', ');
     router.all(full, (req, res) => {
       res.setHeader('Allow', allowed);
-      res.setHeader('Replay-Nonce', deps.nonces.issue());
       writeProblem(res, problem.malformed(`Method ${req.method} not allowed; use ${allowed}`, { status: 405 }));
     });
   }
   router.use((_req, res) => {
-    res.setHeader('Replay-Nonce', deps.nonces.issue());
     writeProblem(res, problem.malformed('No such ACME resource', { status: 404 }));
   });
   // Body-parser failures (too large, bad encoding) end here: still a problem document, never a 500.
   router.use((err: unknown, req: Request, res: Response, _next: express.NextFunction) => {
     const p = toProblem(err);
     if (p.status >= 500) req.log?.error({ err }, 'ACME request failed');
-    res.setHeader('Replay-Nonce', deps.nonces.issue());
     writeProblem(res, p);
   });
   return router;

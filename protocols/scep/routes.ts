@@ -21,9 +21,11 @@ export interface ScepRoutesOptions {
 }
 
 async function resolveProfile(core: Core, name: string | undefined, fallback: string): Promise<Profile> {
-  const byName = name ? await core.store.profiles.getByName(name) : null;
-  // A first segment that is no profile is a device's suffix on the default URL (`/scep/pkiclient.exe`).
-  const profile = byName ?? (await core.store.profiles.getByName(fallback));
+  // A device's own suffix on the default URL (`/scep/pkiclient.exe`, `/scep/cgi-bin/…`) means the
+  // default profile; any other unknown name is a 404, never a silent enrolment elsewhere.
+  const isSuffix = name === undefined || /^(cgi-bin|.+\.(exe|dll))$/i.test(name);
+  const byName = name && !isSuffix ? await core.store.profiles.getByName(name) : null;
+  const profile = byName ?? (isSuffix ? await core.store.profiles.getByName(fallback) : null);
   if (!profile || !profile.protocols.includes('scep')) {
     throw new ScepHttpError(404, `No SCEP profile "${name ?? fallback}"`);
   }

@@ -82,8 +82,13 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
   if (result.outcome === 'issued') {
     next = { ...processing, status: 'valid', certificateSerial: result.certificate.serialNumber };
   } else if (result.outcome === 'rejected') {
+    // A policy refusal (key or names) answers as the error it is, and the order is left invalid with it.
     const refusal = new AcmeProblem(toProblem(result.error).type, `The certificate request was refused: ${result.error.message}`);
-    next = { ...processing, status: 'invalid', error: refusal.toJSON() };
+    await deps.store.orders.update(
+      { ...processing, status: 'invalid', error: refusal.toJSON(), updatedAt: deps.core.clock.now() },
+      'processing',
+    );
+    throw refusal;
   } else {
     return orderResponse(deps, name, processing);
   }

@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AcmeContext, AcmeDeps, AcmeHandler } from '../context.js';
 import { problem } from '../problems.js';
 import type { Account, Authorization, Challenge, Identifier, Order } from '../store.js';
-import { wireOrder } from '../wire.js';
 import { parseIdentifiers } from './identifiers.js';
+import { orderResponse } from './order.js';
 import { checkReplaces } from './renewal-info.js';
 import { accountOf } from './shared.js';
 
@@ -115,9 +115,5 @@ export const newOrder: AcmeHandler = async (ctx, deps) => {
     updatedAt: now,
   };
   await deps.store.orders.create(order, fresh);
-  return {
-    status: 201,
-    location: deps.linker.order(ctx.profile.name, order.id),
-    body: wireOrder(deps.linker, ctx.profile.name, order),
-  };
+  return orderResponse(deps, ctx.profile.name, order, 201);
 };

@@ -3,7 +3,7 @@ import type { RevocationReason } from '../../../ca/types.js';
 import type { Core } from '../../core/core.js';
 import { CoreError } from '../../core/errors.js';
 import type { CertificateSearch } from '../../core/ports.js';
-import { certificateFile } from './requests.js';
+import { certificateFile } from './downloads.js';
 import { RawBody, route, type RouteSpec } from './route-table.js';
 import { certificateView, dateQuery, listQuery, page, serialParams } from './schemas.js';
 import { certificateOut } from './views.js';

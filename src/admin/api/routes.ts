@@ -10,6 +10,8 @@ import { notificationRoutes } from './notifications.js';
 import { openApiDocument } from './openapi.js';
 import { profileRoutes } from './profiles.js';
 import { requestRoutes } from './requests.js';
+import { queueActionRoutes } from './queue-actions.js';
+import { downloadRoutes } from './downloads.js';
 import { mountRoutes, route, type RouteSpec } from './route-table.js';
 import { tokenRoutes } from './tokens.js';
 import { z } from 'zod';
@@ -32,7 +34,9 @@ export function adminRouteTable(core: Core, options: AdminApiOptions): RouteSpec
     ...profileRoutes(core),
     ...assetRoutes(core, urls),
     ...enrollmentRoutes(core, { p12KeyTtlMs: options.p12KeyTtlMs ?? 3_600_000, basePath: apiBasePath }),
-    ...requestRoutes(core, { basePath: apiBasePath }),
+    ...requestRoutes(core),
+    ...queueActionRoutes(core, { basePath: apiBasePath }),
+    ...downloadRoutes(core),
     ...codeRoutes(core, urls),
     ...certificateRoutes(core),
     ...auditRoutes(core),

@@ -92,6 +92,7 @@ export class Bench {
     readonly t: TestCore,
     readonly face: AcmeFace,
     readonly profile: string,
+    readonly nonceKey: Buffer,
   ) {
     this.app = buildApp({ core: t.core, ca: t.ca, logger: createLogger('silent'), bodyLimit: '256kb', acme: face.router }).https;
   }
@@ -197,10 +198,11 @@ export async function acmeBench(
   const t = shared?.t ?? (await testCore(dialect));
   const profile = shared?.profile ?? (await t.profile(settings)).name;
   let bench: Bench | null = null;
+  const nonceKey = shared?.nonceKey ?? randomBytes(32);
   const face = createAcmeFace({
     core: t.core,
     store: createAcmeStore(t.store.knex),
-    nonceKey: shared?.nonceKey ?? randomBytes(32),
+    nonceKey,
     publicUrl: BASE,
     logger: createLogger('silent'),
     bodyLimit: '256kb',
@@ -212,6 +214,6 @@ export async function acmeBench(
       },
     },
   });
-  bench = new Bench(t, face, profile);
+  bench = new Bench(t, face, profile, nonceKey);
   return bench;
 }

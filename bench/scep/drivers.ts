@@ -1,0 +1,111 @@
+/**
+ * Load drivers. `inprocess`: PKCSReq messages built ahead (AES-256-CBC, SHA-256, a small pool of keys,
+ * a unique subject and transactionID each), C POSTs in flight; measures the server, not the client.
+ * `scepclient`: C concurrent micromdm scepclient processes (DES, SHA-1), each with its own
+ * pre-generated key (its transactionID is derived from the key); each costs ~20 ms of client CPU.
+ */
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate } from '@peculiar/asn1-x509';
+import { buildCsr } from '../../src/core/csr/build.js';
+import { pkiMessage, readCertRep, selfSignedSigner, type ClientIdentity } from '../../test/helpers/scep-client.js';
+import type { Server } from './servers.js';
+
+const run = promisify(execFile);
+
+export interface Sample {
+  ok: boolean;
+  ms: number;
+  serial: string | null;
+}
+
+interface Prepared {
+  der: Uint8Array;
+  signer: ClientIdentity;
+}
+
+/** Builds `count` PKCSReqs for `server` before the clock starts. */
+export function prepare(server: Server, count: number, tag: string): Prepared[] {
+  const recipient = AsnConvert.parse(server.recipientDer, Certificate);
+  const pool = Array.from({ length: 8 }, () => generateKeyPairSync('rsa', { modulusLength: 2048 }));
+  const signers = pool.map((k) => selfSignedSigner(k));
+  return Array.from({ length: count }, (_, i) => {
+    const key = pool[i % pool.length] as { privateKey: KeyObject; publicKey: KeyObject };
+    const csr = buildCsr({ ...key, subject: `CN=bench-${tag}-${i}`, challengePassword: server.challenge });
+    const signer = signers[i % signers.length] as ClientIdentity;
+    const msg = pkiMessage({ messageType: 19, signer, recipient, content: csr, cipher: 'aes-256-cbc', digest: 'sha256' });
+    return { der: msg.der, signer };
+  });
+}
+
+export async function inprocess(server: Server, messages: Prepared[], concurrency: number): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < messages.length) {
+      const m = messages[next++] as Prepared;
+      const start = performance.now();
+      try {
+        const res = await fetch(`${server.url}?operation=PKIOperation`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-pki-message' },
+          body: Buffer.from(m.der),
+        });
+        const body = new Uint8Array(await res.arrayBuffer());
+        const ms = performance.now() - start;
+        const rep = res.ok ? readCertRep(body, m.signer) : null;
+        const cert = rep?.pkiStatus === '0' ? rep.certificates[0] : undefined;
+        samples.push({ ok: !!cert, ms, serial: cert ? Buffer.from(cert.tbsCertificate.serialNumber).toString('hex') : null });
+      } catch {
+        samples.push({ ok: false, ms: performance.now() - start, serial: null });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return samples;
+}
+
+/** Pre-generates one RSA key file per enrolment (scepclient derives its transactionID from the key). */
+export async function prepareKeys(dir: string, count: number): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const files = Array.from({ length: count }, (_, i) => join(dir, `k${i}`, 'client.key'));
+  for (let i = 0; i < count; i += 8) {
+    await Promise.all(
+      files.slice(i, i + 8).map(async (file) => {
+        mkdirSync(join(file, '..'), { recursive: true });
+        await run('openssl', ['genrsa', '-out', file, '2048']);
+      }),
+    );
+  }
+  return files;
+}
+
+export async function scepclient(server: Server, keys: string[], concurrency: number, tag: string): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      const i = next++;
+      const key = keys[i] as string;
+      const start = performance.now();
+      try {
+        await run('scepclient', ['-server-url', server.url, '-private-key', key, '-challenge', server.challenge, '-cn', `bench-${tag}-${i}`], {
+          cwd: join(key, '..'),
+          timeout: 30_000,
+        });
+        const ms = performance.now() - start;
+        const { stdout } = await run('openssl', ['x509', '-in', join(key, '..', 'client.pem'), '-noout', '-serial']);
+        samples.push({ ok: true, ms, serial: stdout.trim().replace(/^serial=/, '').toLowerCase() });
+      } catch {
+        samples.push({ ok: false, ms: performance.now() - start, serial: null });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return samples;
+}

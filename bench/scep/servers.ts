@@ -1,0 +1,91 @@
+/**
+ * The two servers the SCEP benchmark compares, each started as its own process so that its CPU time
+ * can be read from /proc: the gateway (built dist/, SQLite) and micromdm's scepserver (Debian `scep`).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export interface Server {
+  name: string;
+  url: string;
+  pid: number;
+  challenge: string;
+  /** The certificate to encrypt PKCSReqs to (DER). */
+  recipientDer: Uint8Array;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${url}: server exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+}
+
+/** CPU time (user + system) of a process so far, in ms. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of stat; after "comm) " they are at 11 and 12.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+export async function startGateway(root: string, dir: string, options: { allowDes: boolean }): Promise<Server> {
+  const [http, https] = [await freePort(), await freePort()];
+  const env = { ...process.env, GATEWAY_DATA_DIR: join(dir, 'gw'), GATEWAY_LOG_LEVEL: 'warn' };
+  const cli = (...args: string[]) => execFileSync('node', [join(root, 'dist/src/cli.js'), ...args], { env, stdio: 'pipe' });
+  cli('init');
+  const scep = { allowDes: options.allowDes, caCertFormat: 'ra-only' };
+  cli('profile', 'create', '--name', 'bench', '--settings', JSON.stringify({ scep }));
+  cli('code', 'create', '--profile', 'bench', '--purpose', 'scep-challenge', '--secret', 'bench-secret', '--reusable');
+  const child = spawn('node', [join(root, 'dist/src/cli.js'), 'serve'], {
+    env: { ...env, GATEWAY_HTTP_PORT: String(http), GATEWAY_HTTPS_PORT: String(https), GATEWAY_HTTP_HOST: '127.0.0.1' },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${http}/scep/bench`;
+  await waitFor(`http://127.0.0.1:${http}/healthz`, child);
+  const ca = new Uint8Array(await (await fetch(`${url}?operation=GetCACert`)).arrayBuffer());
+  return { name: 'gateway', url, pid: child.pid ?? 0, challenge: 'bench-secret', recipientDer: ca, stop: stopper(child) };
+}
+
+/** scepserver 2.1.0 has no bind address: run the benchmark inside `unshare -n` (bench/scep.sh). */
+export async function startScepserver(dir: string): Promise<Server> {
+  const depot = join(dir, 'depot');
+  execFileSync('scepserver', ['ca', '-init', '-depot', depot], { stdio: 'pipe' });
+  const port = await freePort();
+  const child = spawn(
+    'scepserver',
+    ['-depot', depot, '-port', String(port), '-challenge', 'bench-secret', '-allowrenew', '0'],
+    { stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}/scep`;
+  await waitFor(`${url}?operation=GetCACaps`, child);
+  const ca = new Uint8Array(await (await fetch(`${url}?operation=GetCACert`)).arrayBuffer());
+  return { name: 'scepserver', url, pid: child.pid ?? 0, challenge: 'bench-secret', recipientDer: ca, stop: stopper(child) };
+}
