@@ -22,7 +22,11 @@ if start_gateway admin GATEWAY_SMTP_HOST=127.0.0.1 GATEWAY_SMTP_PORT="$(cat "$WO
   answers() { local filter=$1 body; shift; body=$(api "$@") && [ -n "$body" ] && jq -e "$filter" <<<"$body" >/dev/null; }
   # holds FILTER FILE [jq args…]: the saved answer satisfies the jq filter.
   holds() { local filter=$1 file=$2; shift 2; [ -s "$file" ] && jq -e "$@" "$filter" "$file" >/dev/null; }
-  mailed() { jq -s -e "any(.[]; (.to | index(\"$1\")) and (.subject | test(\"$2\")))" "$MAILS" >/dev/null; }
+  # The sink appends one JSON line per mail while we read: a line still being written is skipped.
+  mailed() {
+    jq -R -s -e "[split(\"\\n\")[] | fromjson? ] | any(.[]; (.to | index(\"$1\")) and (.subject | test(\"$2\")))" \
+      "$MAILS" >/dev/null
+  }
 
   TOKEN=
   check "admin/openapi: served without a token, OpenAPI 3.1" answers '.openapi == "3.1.0"' "$GW/openapi.json"
@@ -117,7 +121,11 @@ if start_gateway admin GATEWAY_SMTP_HOST=127.0.0.1 GATEWAY_SMTP_PORT="$(cat "$WO
   B2=$(jq -n --rawfile csr web.csr '{profile:"gated", csr:$csr}' | TOKEN=$OPERATOR api -X POST "$GW/enrollments/p10" -d @- | jq -r .request.id)
   check "admin/queue: bulk approve, one result each" answers '[.results[].ok] == [true,true]' \
     -X POST "$GW/requests/bulk-decision" -d "{\"decision\":\"approve\",\"ids\":[\"$B1\",\"$B2\"]}"
-  for _ in $(seq 1 50); do mailed alice@example.test approved && mailed alice@example.test rejected && break; sleep 0.2; done
+  for _ in $(seq 1 50); do
+    mailed alice@example.test approved && mailed alice@example.test rejected &&
+      mailed bob@example.test 'Approval needed' && mailed owner@example.test 'Certificate issued' && break
+    sleep 0.2
+  done
   check "admin/email: approvers told of the pending request" mailed bob@example.test 'Approval needed'
   check "admin/email: requester told of the approval over SMTP" mailed alice@example.test 'approved'
   check "admin/email: requester told of the rejection" mailed alice@example.test 'rejected'
