@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { inprocess, prepare, prepareKeys, scepclient, type Sample } from './scep/drivers.js';
+import { firstError, inprocess, prepare, prepareKeys, scepclient, type Sample } from './scep/drivers.js';
 import { cpuMs, startGateway, startScepserver, type Server } from './scep/servers.js';
 
 const { values } = parseArgs({
@@ -36,14 +36,21 @@ interface Result {
   duplicates: number;
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
 async function measure(server: Server, concurrency: number, round: number): Promise<Result> {
   const tag = `${server.name}-${concurrency}-${round}`;
   const load =
     driver === 'inprocess'
-      ? ((m) => () => inprocess(server, m, concurrency))(prepare(server, n, tag))
-      : ((k) => () => scepclient(server, k, concurrency, tag))(await prepareKeys(join(work, tag), n));
+      ? (
+          (m) => () =>
+            inprocess(server, m, concurrency)
+        )(prepare(server, n, tag))
+      : (
+          (k) => () =>
+            scepclient(server, k, concurrency, tag)
+        )(await prepareKeys(join(work, tag), n));
   const cpuBefore = cpuMs(server.pid);
   const start = performance.now();
   const samples: Sample[] = await load();
@@ -72,7 +79,7 @@ const results: Result[] = [];
 try {
   for (const server of servers) {
     // Warm-up (JIT, connection pools, first CRL/DB pages), not counted.
-    if (driver === 'inprocess') await inprocess(server, prepare(server, 20, `${server.name}-warm`), 4);
+    await inprocess(server, prepare(server, 30, `${server.name}-warm`), 4);
     for (const c of levels) results.push(await measure(server, c, 0));
   }
 } finally {
@@ -86,7 +93,9 @@ for (const r of results) {
   console.log(
     `${r.server.padEnd(10)} ${String(r.concurrency).padStart(2)} ${r.perSecond.toFixed(1).padStart(9)} ${r.p50.toFixed(1).padStart(8)} ${r.p99
       .toFixed(1)
-      .padStart(8)} ${r.cpuPerEnrolment.toFixed(2).padStart(21)} ${String(r.failures).padStart(10)} ${String(r.duplicates).padStart(19)}`,
+      .padStart(
+        8,
+      )} ${r.cpuPerEnrolment.toFixed(2).padStart(21)} ${String(r.failures).padStart(10)} ${String(r.duplicates).padStart(19)}`,
   );
 }
 for (const c of levels) {
@@ -98,4 +107,5 @@ for (const c of levels) {
     );
   }
 }
+if (firstError) console.log(`first scepclient failure: ${firstError}`);
 console.log(JSON.stringify(results));

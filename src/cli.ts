@@ -17,6 +17,8 @@ import { openGateway, startGateway, type Gateway } from './main.js';
 import { openStore } from './store/knex-store.js';
 import { migrateLatest, migrateRollback, migrationStatus } from './store/migrate.js';
 import { resolve } from 'node:path';
+import { approveAccount } from '../protocols/acme/account-approval.js';
+import { createAcmeStore } from './store/acme/acme-store.js';
 
 const usage = `Usage: enrollment-gateway <command> [--config FILE]
 
@@ -29,6 +31,7 @@ Commands:
   audit verify [--file EXPORT.jsonl]     verify the audit hash chain of the store or of an export
   profile create --name NAME [--settings JSON]
                                          create an active certificate profile (settings as in the admin API)
+  acme-account approve --id ID          let an ACME account of a profile with acme.accountApprovalRequired order
   code create --profile NAME --purpose scep-challenge [--secret S] [--reusable] [--subject DN]
                                          create an enrolment code (a SCEP challengePassword); the secret is printed once
 `;
@@ -156,6 +159,7 @@ async function main(argv: string[]): Promise<number> {
       purpose: { type: 'string' },
       secret: { type: 'string' },
       reusable: { type: 'boolean' },
+      id: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -224,6 +228,14 @@ async function main(argv: string[]): Promise<number> {
         });
         // The secret goes to stdout once, like a new token; only its hash is stored.
         console.log(`Code ${code.id} for ${profile.name} (${code.purpose}), shown once:\n\n  ${secret}\n`);
+      });
+      return 0;
+    }
+    case 'acme-account': {
+      if (sub !== 'approve' || !values.id) break;
+      await withGateway(config, async (gateway) => {
+        const account = await approveAccount(gateway.core, createAcmeStore(gateway.store.knex), values.id ?? '', 'cli');
+        console.log(`ACME account ${account.id} approved`);
       });
       return 0;
     }

@@ -188,6 +188,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger,
     bodyLimit: config['http.bodyLimit'],
     options: acmeOptions(config),
+    rateLimits: {
+      newAccountsPerIpPerHour: config['acme.rateLimit.newAccountsPerIpPerHour'],
+      newOrdersPerAccountPerHour: config['acme.rateLimit.newOrdersPerAccountPerHour'],
+      failedValidationsPerAccountPerHour: config['acme.rateLimit.failedValidationsPerAccountPerHour'],
+    },
     validation: {
       dnsResolver: config['acme.dnsResolver'],
       http01Port: config['acme.http01Port'],
@@ -202,7 +207,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const scepRa = await gateway.ca.scepRa();
   const scep = createScepFace({
     core: gateway.core,
-    ra: { certificatePem: scepRa.certificatePem, privateKey: scepRa.privateKey, chainPem: gateway.ca.caChain() },
+    ra: {
+      certificatePem: scepRa.certificatePem,
+      privateKey: scepRa.privateKey,
+      chainPem: gateway.ca.caChain(),
+    },
     defaultProfile: config.defaultProfile,
     logger,
   });

@@ -13,7 +13,12 @@ import { promisify } from 'node:util';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { buildCsr } from '../../src/core/csr/build.js';
-import { pkiMessage, readCertRep, selfSignedSigner, type ClientIdentity } from '../../test/helpers/scep-client.js';
+import {
+  pkiMessage,
+  readCertRep,
+  selfSignedSigner,
+  type ClientIdentity,
+} from '../../test/helpers/scep-client.js';
 import type { Server } from './servers.js';
 
 const run = promisify(execFile);
@@ -38,12 +43,23 @@ export function prepare(server: Server, count: number, tag: string): Prepared[] 
     const key = pool[i % pool.length] as { privateKey: KeyObject; publicKey: KeyObject };
     const csr = buildCsr({ ...key, subject: `CN=bench-${tag}-${i}`, challengePassword: server.challenge });
     const signer = signers[i % signers.length] as ClientIdentity;
-    const msg = pkiMessage({ messageType: 19, signer, recipient, content: csr, cipher: 'aes-256-cbc', digest: 'sha256' });
+    const msg = pkiMessage({
+      messageType: 19,
+      signer,
+      recipient,
+      content: csr,
+      cipher: 'aes-256-cbc',
+      digest: 'sha256',
+    });
     return { der: msg.der, signer };
   });
 }
 
-export async function inprocess(server: Server, messages: Prepared[], concurrency: number): Promise<Sample[]> {
+export async function inprocess(
+  server: Server,
+  messages: Prepared[],
+  concurrency: number,
+): Promise<Sample[]> {
   const samples: Sample[] = [];
   let next = 0;
   const worker = async () => {
@@ -60,7 +76,11 @@ export async function inprocess(server: Server, messages: Prepared[], concurrenc
         const ms = performance.now() - start;
         const rep = res.ok ? readCertRep(body, m.signer) : null;
         const cert = rep?.pkiStatus === '0' ? rep.certificates[0] : undefined;
-        samples.push({ ok: !!cert, ms, serial: cert ? Buffer.from(cert.tbsCertificate.serialNumber).toString('hex') : null });
+        samples.push({
+          ok: !!cert,
+          ms,
+          serial: cert ? Buffer.from(cert.tbsCertificate.serialNumber).toString('hex') : null,
+        });
       } catch {
         samples.push({ ok: false, ms: performance.now() - start, serial: null });
       }
@@ -78,14 +98,22 @@ export async function prepareKeys(dir: string, count: number): Promise<string[]>
     await Promise.all(
       files.slice(i, i + 8).map(async (file) => {
         mkdirSync(join(file, '..'), { recursive: true });
-        await run('openssl', ['genrsa', '-out', file, '2048']);
+        await run('openssl', ['genrsa', '-traditional', '-out', file, '2048']);
       }),
     );
   }
   return files;
 }
 
-export async function scepclient(server: Server, keys: string[], concurrency: number, tag: string): Promise<Sample[]> {
+/** The first failure of a scepclient run, for the report. */
+export let firstError: string | null = null;
+
+export async function scepclient(
+  server: Server,
+  keys: string[],
+  concurrency: number,
+  tag: string,
+): Promise<Sample[]> {
   const samples: Sample[] = [];
   let next = 0;
   const worker = async () => {
@@ -94,14 +122,41 @@ export async function scepclient(server: Server, keys: string[], concurrency: nu
       const key = keys[i] as string;
       const start = performance.now();
       try {
-        await run('scepclient', ['-server-url', server.url, '-private-key', key, '-challenge', server.challenge, '-cn', `bench-${tag}-${i}`], {
-          cwd: join(key, '..'),
-          timeout: 30_000,
-        });
+        await run(
+          'scepclient',
+          [
+            '-server-url',
+            server.url,
+            '-private-key',
+            key,
+            '-challenge',
+            server.challenge,
+            '-cn',
+            `bench-${tag}-${i}`,
+          ],
+          {
+            cwd: join(key, '..'),
+            timeout: 30_000,
+          },
+        );
         const ms = performance.now() - start;
-        const { stdout } = await run('openssl', ['x509', '-in', join(key, '..', 'client.pem'), '-noout', '-serial']);
-        samples.push({ ok: true, ms, serial: stdout.trim().replace(/^serial=/, '').toLowerCase() });
-      } catch {
+        const { stdout } = await run('openssl', [
+          'x509',
+          '-in',
+          join(key, '..', 'client.pem'),
+          '-noout',
+          '-serial',
+        ]);
+        samples.push({
+          ok: true,
+          ms,
+          serial: stdout
+            .trim()
+            .replace(/^serial=/, '')
+            .toLowerCase(),
+        });
+      } catch (err) {
+        firstError ??= (err as Error).message.split('\n').slice(0, 3).join(' ');
         samples.push({ ok: false, ms: performance.now() - start, serial: null });
       }
     }

@@ -30,7 +30,8 @@ async function waitFor(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`${url}: server exited with ${child.exitCode}`);
     try {
-      const res = await fetch(url);
+      // The gateway binds its port before it attaches the app: a request that early waits forever.
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
       if (res.ok) return;
     } catch {
       // not listening yet
@@ -56,22 +57,49 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-export async function startGateway(root: string, dir: string, options: { allowDes: boolean }): Promise<Server> {
+export async function startGateway(
+  root: string,
+  dir: string,
+  options: { allowDes: boolean },
+): Promise<Server> {
   const [http, https] = [await freePort(), await freePort()];
   const env = { ...process.env, GATEWAY_DATA_DIR: join(dir, 'gw'), GATEWAY_LOG_LEVEL: 'warn' };
-  const cli = (...args: string[]) => execFileSync('node', [join(root, 'dist/src/cli.js'), ...args], { env, stdio: 'pipe' });
+  const cli = (...args: string[]) =>
+    execFileSync('node', [join(root, 'dist/src/cli.js'), ...args], { env, stdio: 'pipe' });
   cli('init');
   const scep = { allowDes: options.allowDes, caCertFormat: 'ra-only' };
   cli('profile', 'create', '--name', 'bench', '--settings', JSON.stringify({ scep }));
-  cli('code', 'create', '--profile', 'bench', '--purpose', 'scep-challenge', '--secret', 'bench-secret', '--reusable');
+  cli(
+    'code',
+    'create',
+    '--profile',
+    'bench',
+    '--purpose',
+    'scep-challenge',
+    '--secret',
+    'bench-secret',
+    '--reusable',
+  );
   const child = spawn('node', [join(root, 'dist/src/cli.js'), 'serve'], {
-    env: { ...env, GATEWAY_HTTP_PORT: String(http), GATEWAY_HTTPS_PORT: String(https), GATEWAY_HTTP_HOST: '127.0.0.1' },
+    env: {
+      ...env,
+      GATEWAY_HTTP_PORT: String(http),
+      GATEWAY_HTTPS_PORT: String(https),
+      GATEWAY_HTTP_HOST: '127.0.0.1',
+    },
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${http}/scep/bench`;
   await waitFor(`http://127.0.0.1:${http}/healthz`, child);
   const ca = new Uint8Array(await (await fetch(`${url}?operation=GetCACert`)).arrayBuffer());
-  return { name: 'gateway', url, pid: child.pid ?? 0, challenge: 'bench-secret', recipientDer: ca, stop: stopper(child) };
+  return {
+    name: 'gateway',
+    url,
+    pid: child.pid ?? 0,
+    challenge: 'bench-secret',
+    recipientDer: ca,
+    stop: stopper(child),
+  };
 }
 
 /** scepserver 2.1.0 has no bind address: run the benchmark inside `unshare -n` (bench/scep.sh). */
@@ -87,5 +115,12 @@ export async function startScepserver(dir: string): Promise<Server> {
   const url = `http://127.0.0.1:${port}/scep`;
   await waitFor(`${url}?operation=GetCACaps`, child);
   const ca = new Uint8Array(await (await fetch(`${url}?operation=GetCACert`)).arrayBuffer());
-  return { name: 'scepserver', url, pid: child.pid ?? 0, challenge: 'bench-secret', recipientDer: ca, stop: stopper(child) };
+  return {
+    name: 'scepserver',
+    url,
+    pid: child.pid ?? 0,
+    challenge: 'bench-secret',
+    recipientDer: ca,
+    stop: stopper(child),
+  };
 }

@@ -14,15 +14,18 @@ ACME_WORK=$WORK/acme-clients
 mkdir -p "$ACME_WORK"
 ACME_DNS_PORT=$(free_port)
 ACME_HTTP01_PORT=$(free_port)
+ACME_TLSALPN_PORT=$(free_port)
+ACME_DNS_MGMT=http://127.0.0.1:$(free_port)
 pebble-challtestsrv -dns01 "127.0.0.1:$ACME_DNS_PORT" -http01 "" -https01 "" -tlsalpn01 "" \
-  -management "127.0.0.1:$(free_port)" -defaultIPv6 "" >"$ACME_WORK/challtestsrv.log" 2>&1 &
+  -management "${ACME_DNS_MGMT#http://}" -defaultIPv6 "" >"$ACME_WORK/challtestsrv.log" 2>&1 &
 STARTED_PIDS+=("$!")
 
 # acme_gateway NAME [ENV=VALUE…]: a gateway resolving names through the test DNS and validating http-01 on ACME_HTTP01_PORT.
 acme_gateway() {
   local name=$1; shift
   start_gateway "$name" GATEWAY_ACME_DNS_RESOLVER="127.0.0.1:$ACME_DNS_PORT" \
-    GATEWAY_ACME_HTTP01_PORT="$ACME_HTTP01_PORT" GATEWAY_ACME_CHALLENGE_TYPES=http-01 "$@" && STARTED_PIDS+=("$GW_PID")
+    GATEWAY_ACME_HTTP01_PORT="$ACME_HTTP01_PORT" GATEWAY_ACME_TLS_ALPN01_PORT="$ACME_TLSALPN_PORT" \
+    GATEWAY_ACME_CAA_IDENTITIES=gateway.test "$@" && STARTED_PIDS+=("$GW_PID")
 }
 
 # serial_of CERT: upper-case hex serial, as openssl prints it in a CRL.
@@ -35,6 +38,19 @@ crl_lists() {
 renewed() { [ -s "$1" ] && [ -s "$2" ] && [ "$(serial_of "$1")" != "$(serial_of "$2")" ]; }
 # issued_by_gateway CERT [CHAIN]: the certificate chains (through CHAIN, default CERT itself) to this gateway's root.
 issued_by_gateway() { openssl verify -CAfile "$GW_DIR/root-ca.pem" -untrusted "${2:-$1}" "$1" >/dev/null; }
+
+# Profiles and credentials made with the CLI before the gateway starts on the same data directory:
+# an EAB profile with one code per client, an approval-gated profile, and an approver token.
+ACME_DATA=$WORK/acme
+cli() { GATEWAY_DATA_DIR=$ACME_DATA GATEWAY_LOG_LEVEL=silent node "$ROOT/dist/src/cli.js" "$@"; }
+mkdir -p "$ACME_DATA"
+cli profile create --name eab --settings '{"acme":{"externalAccountRequired":true}}' >/dev/null
+cli profile create --name gated --settings '{"approval":{"required":true,"approvers":1}}' >/dev/null
+cli profile create --name caa --settings '{"acme":{"caaCheck":true}}' >/dev/null
+eab_code() { cli code create --profile eab --purpose acme-eab | awk '/^Code /{id=$2} /^  /{print id, $1}'; }
+read -r EAB_LEGO_KID EAB_LEGO_HMAC <<<"$(eab_code)"
+read -r EAB_CERTBOT_KID EAB_CERTBOT_HMAC <<<"$(eab_code)"
+APPROVER=$(cli token create --subject conformance-approver --role approver | grep -o 'egw_[A-Za-z0-9_-]*')
 
 if acme_gateway acme; then
   DIRECTORY="$GW_HTTPS/acme/directory"
@@ -138,6 +154,127 @@ CONF
   check "uacme renew" uacme_renew
   check "uacme revoke" uacme_revoke
   webroot_stop
+
+  # --- account update and key rollover ---
+  check "certbot update_account (contact)" certbot_run update_account -m changed@example.test
+  uacme_rollover() {
+    webroot_start "$UA/webroot"
+    uacme_run newkey && uacme_run -t EC issue rolled.example.test && issued_by_gateway "$UA/rolled.example.test/cert.pem"
+    local rc=$?
+    webroot_stop
+    return $rc
+  }
+  check "uacme key rollover (keyChange) then issue with the new key" uacme_rollover
+
+  # --- External Account Binding (profile eab requires it; the key id and MAC key are enrolment codes) ---
+  EAB_DIRECTORY="$GW_HTTPS/acme/eab/directory"
+  lego_eab() {
+    timeout 120 lego --server "$EAB_DIRECTORY" --path "$ACME_WORK/lego-eab" --email ops@example.test --accept-tos \
+      --eab --kid "$EAB_LEGO_KID" --hmac "$EAB_LEGO_HMAC" \
+      --domains lego-eab.example.test --http --http.port "127.0.0.1:$ACME_HTTP01_PORT" run &&
+      issued_by_gateway "$ACME_WORK/lego-eab/certificates/lego-eab.example.test.crt"
+  }
+  lego_no_eab_refused() {
+    ! timeout 60 lego --server "$EAB_DIRECTORY" --path "$ACME_WORK/lego-no-eab" --email ops@example.test --accept-tos \
+      --domains x.example.test --http --http.port "127.0.0.1:$ACME_HTTP01_PORT" run >"$ACME_WORK/no-eab.out" 2>&1 &&
+      grep -qi "external account binding" "$ACME_WORK/no-eab.out"
+  }
+  certbot_eab() {
+    CB="$ACME_WORK/certbot-eab" DIRECTORY="$EAB_DIRECTORY" certbot_run certonly --standalone \
+      --http-01-port "$ACME_HTTP01_PORT" --http-01-address 127.0.0.1 --agree-tos -m ops@example.test \
+      --eab-kid "$EAB_CERTBOT_KID" --eab-hmac-key "$EAB_CERTBOT_HMAC" -d certbot-eab.example.test &&
+      issued_by_gateway "$ACME_WORK/certbot-eab/config/live/certbot-eab.example.test/cert.pem" \
+        "$ACME_WORK/certbot-eab/config/live/certbot-eab.example.test/fullchain.pem"
+  }
+  certbot_eab_reused_refused() {
+    ! CB="$ACME_WORK/certbot-eab-2" DIRECTORY="$EAB_DIRECTORY" certbot_run register --agree-tos -m ops@example.test \
+      --eab-kid "$EAB_CERTBOT_KID" --eab-hmac-key "$EAB_CERTBOT_HMAC" >"$ACME_WORK/eab-reuse.out" 2>&1
+  }
+  check "lego EAB registration and issue" lego_eab
+  check "lego without EAB refused (externalAccountRequired)" lego_no_eab_refused
+  check "certbot EAB registration and issue" certbot_eab
+  check "certbot EAB single-use code refused a second time" certbot_eab_reused_refused
+
+  # --- approval: the profile gated holds orders in processing until an approver decides ---
+  GATED_DIRECTORY="$GW_HTTPS/acme/gated/directory"
+  # decide_pending DECISION [COMMENT]: waits for a pending request, then decides it through the admin API.
+  decide_pending() {
+    local body='{}' ids
+    [ -n "${2:-}" ] && body="{\"comment\":\"$2\"}"
+    for _ in $(seq 1 120); do
+      ids=$(curl -fsS --cacert "$ROOT_PEM" -H "Authorization: Bearer $APPROVER" "$GW_HTTPS/api/v1/requests?status=pending" |
+        node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const r of JSON.parse(s).items)console.log(r.id)})')
+      if [ -n "$ids" ]; then
+        sleep 2 # the client is polling the processing order by now
+        for id in $ids; do
+          curl -fsS --cacert "$ROOT_PEM" -H "Authorization: Bearer $APPROVER" -H 'Content-Type: application/json' \
+            -d "$body" "$GW_HTTPS/api/v1/requests/$id/$1" >/dev/null || return 1
+        done
+        return 0
+      fi
+      sleep 0.5
+    done
+    return 1
+  }
+  lego_gated() {
+    decide_pending approve &
+    local approver=$!
+    timeout 120 lego --server "$GATED_DIRECTORY" --path "$ACME_WORK/lego-gated" --email ops@example.test --accept-tos \
+      --domains lego-gated.example.test --http --http.port "127.0.0.1:$ACME_HTTP01_PORT" run &&
+      wait "$approver" && issued_by_gateway "$ACME_WORK/lego-gated/certificates/lego-gated.example.test.crt"
+  }
+  certbot_gated_rejected() {
+    decide_pending reject "conformance says no" &
+    local approver=$!
+    ! CB="$ACME_WORK/certbot-gated" DIRECTORY="$GATED_DIRECTORY" certbot_run certonly --standalone \
+      --http-01-port "$ACME_HTTP01_PORT" --http-01-address 127.0.0.1 --agree-tos -m ops@example.test \
+      -d certbot-gated.example.test >"$ACME_WORK/gated-reject.out" 2>&1
+    local refused=$?
+    # certbot prints only "IssuanceError"; the order's error (with the reason) is in its debug log.
+    wait "$approver" && [ $refused = 0 ] && grep -q IssuanceError "$ACME_WORK/gated-reject.out" &&
+      grep -q '"detail":"The certificate request was rejected: conformance says no"' "$ACME_WORK/certbot-gated/logs/letsencrypt.log"
+  }
+  check "lego approval-gated order approved while polling" lego_gated
+  check "certbot approval-gated order rejected, the order error names the reason" certbot_gated_rejected
+
+  # --- dns-01 (a wildcard; lego's exec provider writes the TXT record into the test DNS) and tls-alpn-01 ---
+  cat >"$ACME_WORK/dns-hook.sh" <<HOOK
+#!/bin/sh
+# lego exec provider: present|cleanup FQDN VALUE
+case "\$1" in
+  present) curl -fsS -d "{\\"host\\":\\"\$2\\",\\"value\\":\\"\$3\\"}" $ACME_DNS_MGMT/set-txt ;;
+  cleanup) curl -fsS -d "{\\"host\\":\\"\$2\\"}" $ACME_DNS_MGMT/clear-txt ;;
+esac
+HOOK
+  chmod +x "$ACME_WORK/dns-hook.sh"
+  lego_dns() {
+    EXEC_PATH="$ACME_WORK/dns-hook.sh" EXEC_POLLING_INTERVAL=1 EXEC_PROPAGATION_TIMEOUT=30 timeout 120 lego \
+      --server "$DIRECTORY" --path "$ACME_WORK/lego-dns" --email ops@example.test --accept-tos \
+      --dns exec --dns.resolvers "127.0.0.1:$ACME_DNS_PORT" --dns.disable-cp \
+      --domains '*.lego-dns.example.test' --domains lego-dns.example.test run &&
+      issued_by_gateway "$ACME_WORK/lego-dns/certificates/_.lego-dns.example.test.crt" &&
+      openssl x509 -in "$ACME_WORK/lego-dns/certificates/_.lego-dns.example.test.crt" -noout -ext subjectAltName | grep -q 'DNS:\*.lego-dns.example.test'
+  }
+  lego_tls_alpn() {
+    timeout 120 lego --server "$DIRECTORY" --path "$ACME_WORK/lego-tls" --email ops@example.test --accept-tos \
+      --tls --tls.port "127.0.0.1:$ACME_TLSALPN_PORT" --domains lego-tls.example.test run &&
+      issued_by_gateway "$ACME_WORK/lego-tls/certificates/lego-tls.example.test.crt"
+  }
+  check "lego dns-01 (wildcard)" lego_dns
+  check "lego tls-alpn-01" lego_tls_alpn
+
+  # --- CAA (profile caa checks it; this gateway's CAA identity is gateway.test) ---
+  CAA_DIRECTORY="$GW_HTTPS/acme/caa/directory"
+  curl -fsS -d '{"host":"caa-denied.example.test.","policies":[{"tag":"issue","value":"other-ca.test"}]}' "$ACME_DNS_MGMT/add-caa" >/dev/null
+  curl -fsS -d '{"host":"caa-allowed.example.test.","policies":[{"tag":"issue","value":"gateway.test; validationmethods=http-01"}]}' "$ACME_DNS_MGMT/add-caa" >/dev/null
+  lego_caa() {
+    timeout 120 lego --server "$CAA_DIRECTORY" --path "$ACME_WORK/lego-caa" --email ops@example.test --accept-tos \
+      --http --http.port "127.0.0.1:$ACME_HTTP01_PORT" "$@"
+  }
+  lego_caa_allowed() { lego_caa --domains caa-allowed.example.test run; }
+  lego_caa_denied() { ! lego_caa --domains caa-denied.example.test run >"$ACME_WORK/caa.out" 2>&1 && grep -q 'error:caa' "$ACME_WORK/caa.out"; }
+  check "lego CAA naming this CA allows issuance" lego_caa_allowed
+  check "lego CAA naming another CA refuses with caa" lego_caa_denied
 else
   fail "acme/start: gateway with the ACME test resolver"
 fi

@@ -111,6 +111,27 @@ if start_gateway scep GATEWAY_LOG_LEVEL=info; then
   check "certmonger scep-submit GetCACaps" bash -c "$SUBMIT -u '$GW_HTTP/scep/scep-open' -c | grep -q SHA-256"
   check "certmonger scep-submit GetCACert (RA, CA, others)" bash -c \
     "$SUBMIT -u '$GW_HTTP/scep/scep-open' -C | grep -c 'BEGIN CERTIFICATE' | grep -q 3"
+
+  # certmonger's daemon drives scep-submit (PKIOperation over GET only); on a private session bus
+  # with its state under $WORK, so nothing of the machine's certmonger is touched.
+  CM=$WORK/certmonger
+  mkdir -p "$CM"/{requests,cas,local,tmp}
+  openssl pkcs7 -inform DER -in "$WORK/ca.p7" -print_certs | awk -v d="$CM" '/BEGIN/{n++} {print > (d "/c" n ".pem")}'
+  cat >"$CM/run.sh" <<EOS
+export CERTMONGER_CONFIG_DIR=$CM CERTMONGER_REQUESTS_DIR=$CM/requests CERTMONGER_CAS_DIR=$CM/cas
+export CERTMONGER_LOCAL_CA_DIR=$CM/local CERTMONGER_TMPDIR=$CM/tmp HOME=$CM
+certmonger -s -n >"$CM/daemon.log" 2>&1 & cm=\$!
+sleep 1
+# -r the RA (encrypt to it), -R the root (trust anchor for the CertRep signer), -I the issuing CA.
+getcert add-scep-ca -s -c gateway -u '$GW_HTTP/scep/scep-open' -r $CM/c1.pem -I $CM/c2.pem -R $CM/c3.pem
+getcert request -s -c gateway -f $CM/cert.pem -k $CM/key.pem -L secret-scep-open -N CN=certmonger.example -w
+getcert list -s
+kill \$cm
+EOS
+  timeout 90 dbus-run-session -- sh "$CM/run.sh" >"$CM/out" 2>&1
+  if grep -q 'status: MONITORING' "$CM/out" && cp "$CM/cert.pem" "$CM/client.pem" && scep_verify "$CM"; then
+    pass "certmonger enrol (daemon + scep-submit, PKIOperation over GET)"
+  else fail "certmonger enrol" "$(grep -E 'status|ca-error' "$CM/out" | tr '\n' ' ')"; fi
   stop_gateway "$GW_PID"
 else
   fail "scep/start: gateway serves HTTP"

@@ -10,6 +10,7 @@ import type { Linker } from './links.js';
 import type { NonceService } from './nonce.js';
 import type { Account, AcmeStore } from './store.js';
 import type { Validator } from './challenges/validator.js';
+import type { RateLimiter } from './rate-limit.js';
 
 /** The flattened JWS JSON serialization (RFC 7515 §7.2.2), as ACME requires (§6.2). */
 export interface FlattenedJws {
@@ -69,6 +70,7 @@ export interface AcmeDeps {
   linker: Linker;
   nonces: NonceService;
   validator: Validator;
+  rateLimiter: RateLimiter;
   options: AcmeOptions;
   logger: Logger;
 }

@@ -6,10 +6,11 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Core } from '../../src/core/core.js';
 import { ChallengeValidator, type ChallengeCheck, type ValidatorOptions } from './challenges/validator.js';
-import { createResolver } from './challenges/resolver.js';
+import { createResolver, type DnsResolver } from './challenges/resolver.js';
 import type { AcmeDeps, AcmeOptions } from './context.js';
 import { Linker } from './links.js';
 import { NonceService } from './nonce.js';
+import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { acmeRouter } from './routes.js';
 import type { AcmeStore, ChallengeType } from './store.js';
 
@@ -23,9 +24,13 @@ export interface AcmeFaceInput {
   logger: Logger;
   options: AcmeOptions;
   validation: Omit<ValidatorOptions, 'resolver'> & { dnsResolver: string | null };
+  /** A resolver instead of one built from dnsResolver (tests). */
+  resolver?: DnsResolver;
   /** Replacement checks per challenge type (tests). */
   checks?: Partial<Record<ChallengeType, ChallengeCheck>>;
   bodyLimit: string;
+  /** Per-instance rate limits; omitted or 0: off. */
+  rateLimits?: RateLimits;
 }
 
 export interface AcmeFace {
@@ -35,12 +40,21 @@ export interface AcmeFace {
 
 export function createAcmeFace(input: AcmeFaceInput): AcmeFace {
   const { dnsResolver, ...validation } = input.validation;
+  const rateLimiter = new RateLimiter(
+    input.rateLimits ?? { newAccountsPerIpPerHour: 0, newOrdersPerAccountPerHour: 0, failedValidationsPerAccountPerHour: 0 },
+    input.core.clock,
+  );
   const validator = new ChallengeValidator({
     store: input.store,
     clock: input.core.clock,
     logger: input.logger,
-    options: { ...validation, resolver: createResolver(dnsResolver) },
+    options: {
+      ...validation,
+      resolver: input.resolver ?? createResolver(dnsResolver),
+      caaIdentities: input.options.caaIdentities,
+    },
     checks: input.checks,
+    onFailure: (accountId) => rateLimiter.recordFailure(accountId),
   });
   const deps: AcmeDeps = {
     core: input.core,
@@ -48,6 +62,7 @@ export function createAcmeFace(input: AcmeFaceInput): AcmeFace {
     linker: new Linker(input.publicUrl),
     nonces: new NonceService({ key: input.nonceKey, repo: input.store.nonces, clock: input.core.clock }),
     validator,
+    rateLimiter,
     options: input.options,
     logger: input.logger,
   };

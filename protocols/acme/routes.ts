@@ -99,23 +99,22 @@ function write(res: Response, out: AcmeResponse): void {
   if (out.location) res.setHeader('Location', out.location);
   if (out.retryAfter !== undefined) res.setHeader('Retry-After', String(out.retryAfter));
   if (out.links?.length) res.append('Link', out.links);
-  res.status(out.status);
-  if (out.text !== undefined) {
-    res.setHeader('Content-Type', out.contentType ?? 'text/plain');
-    res.send(out.text);
-  } else if (out.body !== undefined) {
-    res.setHeader('Content-Type', 'application/json');
-    res.send(JSON.stringify(out.body));
-  } else {
-    res.end();
-  }
+  if (out.text !== undefined) send(res, out.status, out.contentType ?? 'text/plain', out.text);
+  else if (out.body !== undefined) send(res, out.status, 'application/json', JSON.stringify(out.body));
+  else res.status(out.status).end();
+}
+
+/** Writes a body directly: no ETag hashing (ACME responses are never conditional) on the hot path. */
+function send(res: Response, status: number, contentType: string, body: string): void {
+  res.status(status);
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 function writeProblem(res: Response, p: AcmeProblem): void {
   for (const [name, value] of Object.entries(p.headers)) res.append(name, value);
-  res.status(p.status);
-  res.setHeader('Content-Type', 'application/problem+json');
-  res.send(JSON.stringify(p.toJSON()));
+  send(res, p.status, 'application/problem+json', JSON.stringify(p.toJSON()));
 }
 
 /** The ACME router, mounted at /acme on the HTTPS app. */

@@ -25,7 +25,12 @@ export function createScepFace(deps: ScepFaceDeps): { router: Router; service: S
     nextCaChainPem: deps.nextCaChainPem,
     onFailure: (failure, message) =>
       deps.logger?.info(
-        { transactionID: message.transactionID, failInfo: failure.failInfo, reason: failure.message, cause: failure.cause },
+        {
+          transactionID: message.transactionID,
+          failInfo: failure.failInfo,
+          reason: failure.message,
+          cause: failure.cause,
+        },
         'SCEP CertRep FAILURE',
       ),
   });

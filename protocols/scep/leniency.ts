@@ -19,6 +19,12 @@ const unstructuredAddress = '1.2.840.113549.1.9.8';
  * undefined when there are none (the CSR's own names then apply unchanged).
  */
 export function subjectNames(csrDer: Uint8Array): { dnsNames: string[]; ipAddresses: string[] } | undefined {
+  const raw = Buffer.from(csrDer);
+  // Cheap byte checks first: most CSRs have neither OID, or request a subjectAltName.
+  const hasUnstructured =
+    raw.includes(Buffer.from('06092a864886f70d010902', 'hex')) ||
+    raw.includes(Buffer.from('06092a864886f70d010908', 'hex'));
+  if (!hasUnstructured || raw.includes(Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x11]))) return undefined;
   let request: CertificationRequest;
   try {
     request = AsnConvert.parse(csrDer, CertificationRequest);
@@ -26,8 +32,6 @@ export function subjectNames(csrDer: Uint8Array): { dnsNames: string[]; ipAddres
     return undefined;
   }
   const info = request.certificationRequestInfo;
-  // A CSR that requests a subjectAltName keeps its own names (the OID's DER inside the extensionRequest).
-  if (Buffer.from(csrDer).includes(Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x11]))) return undefined;
   const values: { type: string; text: string }[] = [];
   for (const rdn of info.subject) {
     for (const atv of rdn) {
@@ -53,7 +57,8 @@ export function subjectNames(csrDer: Uint8Array): { dnsNames: string[]; ipAddres
     const trimmed = text.trim();
     const ip = isIP(trimmed) ? bytesToIp(ipToBytes(trimmed) as Uint8Array) : null;
     if (ip) ipAddresses.push(ip);
-    else if (type === unstructuredName && /^[a-z0-9.-]+$/i.test(trimmed)) dnsNames.push(trimmed.toLowerCase());
+    else if (type === unstructuredName && /^[a-z0-9.-]+$/i.test(trimmed))
+      dnsNames.push(trimmed.toLowerCase());
   }
   if (dnsNames.length === 0 && ipAddresses.length === 0) return undefined;
   return { dnsNames: [...new Set(dnsNames)], ipAddresses: [...new Set(ipAddresses)] };
@@ -61,6 +66,11 @@ export function subjectNames(csrDer: Uint8Array): { dnsNames: string[]; ipAddres
 
 function textOf(value: AttributeValue): string | null {
   return (
-    value.ia5String ?? value.printableString ?? value.utf8String ?? value.teletexString ?? value.bmpString ?? null
+    value.ia5String ??
+    value.printableString ??
+    value.utf8String ??
+    value.teletexString ??
+    value.bmpString ??
+    null
   );
 }

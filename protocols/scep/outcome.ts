@@ -10,8 +10,7 @@ import { ScepFailure } from './errors.js';
 import { scepSettingsOf } from './settings.js';
 
 export type Outcome =
-  | { status: 'SUCCESS'; certificates: Uint8Array[]; crls?: Uint8Array[] }
-  | { status: 'PENDING' };
+  { status: 'SUCCESS'; certificates: Uint8Array[]; crls?: Uint8Array[] } | { status: 'PENDING' };
 
 /** The issued certificate first (clients take the first), then the chain when the profile wants it. */
 export function issuedOutcome(certificatePem: string, chainPem: string[], profile: Profile | null): Outcome {
@@ -27,7 +26,11 @@ export function issuedOutcome(certificatePem: string, chainPem: string[], profil
  * while it waits (or is being issued), SUCCESS once issued, FAILURE badRequest with the reason when
  * rejected, expired or failed.
  */
-export async function outcomeOfRequest(core: Core, request: EnrollmentRequest, profile: Profile | null): Promise<Outcome> {
+export async function outcomeOfRequest(
+  core: Core,
+  request: EnrollmentRequest,
+  profile: Profile | null,
+): Promise<Outcome> {
   switch (request.status) {
     case 'pending':
     case 'approved':

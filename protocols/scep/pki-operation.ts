@@ -9,7 +9,7 @@ import type { Core } from '../../src/core/core.js';
 import { parseCsr } from '../../src/core/csr/parse.js';
 import type { Profile } from '../../src/core/profiles/profile.js';
 import { formatDn } from '../../ca/pki/names.js';
-import type { CipherSpec } from './crypto/algorithms.js';
+import { digestOidOf, digestOids, type CipherSpec } from './crypto/algorithms.js';
 import { ScepFailure, failureOf } from './errors.js';
 import { subjectNames } from './leniency.js';
 import type { Outcome } from './outcome.js';
@@ -22,7 +22,7 @@ import { certRep, type CertRepStatus } from './wire/cert-rep.js';
 import { openEnvelope } from './wire/envelope.js';
 import { parseIssuerAndSerial, parseIssuerAndSubject } from './wire/message-data.js';
 import { MessageType } from './wire/oids.js';
-import { parsePkiMessage, verifyPkiMessage, type PkiMessage } from './wire/pki-message.js';
+import { parsePkiMessage, signingTimeOf, verifyPkiMessage, type PkiMessage } from './wire/pki-message.js';
 import { degenerate } from './wire/signed-data.js';
 import { sealEnvelope } from './wire/envelope.js';
 
@@ -46,6 +46,7 @@ export class PkiOperation {
     let status: CertRepStatus;
     try {
       verifyPkiMessage(message);
+      this.#checkTime(profile, message);
       if (message.signer.publicKey.asymmetricKeyType !== 'rsa') {
         // Every SUCCESS is encrypted to the signer (RFC 8894 §3.3.2), which needs an RSA key.
         throw new ScepFailure('badAlg', 'The signer certificate must have an RSA key');
@@ -64,11 +65,7 @@ export class PkiOperation {
     return certRep({
       signer: this.deps.ra,
       // The reply mirrors the request's digest; an unsupported one is answered with SHA-256.
-      digestOid: ['1.3.14.3.2.26', '2.16.840.1.101.3.4.2.1', '2.16.840.1.101.3.4.2.2', '2.16.840.1.101.3.4.2.3'].includes(
-        message.digestOid,
-      )
-        ? message.digestOid
-        : '2.16.840.1.101.3.4.2.1',
+      digestOid: digestOids[message.digestOid] ? message.digestOid : digestOidOf.sha256,
       transactionID: message.transactionID,
       recipientNonce: message.senderNonce,
       status,
@@ -76,10 +73,28 @@ export class PkiOperation {
     });
   }
 
+  /** RFC 8894 §3.2.1.4 badTime: only when the profile sets a maximum clock skew. */
+  #checkTime(profile: Profile, message: PkiMessage): void {
+    const skew = scepSettingsOf(profile).maxClockSkewMinutes;
+    const signingTime = signingTimeOf(message);
+    if (skew === null || signingTime === null) return;
+    const off = Math.abs(signingTime.getTime() - this.deps.core.clock.now().getTime());
+    if (off > skew * 60_000) {
+      throw new ScepFailure(
+        'badTime',
+        `The signingTime is ${Math.round(off / 60_000)} minutes off the server clock`,
+      );
+    }
+  }
+
   #open(profile: Profile, message: PkiMessage): { content: Buffer; cipher: CipherSpec } {
     if (!message.envelope) throw new ScepFailure('badRequest', 'The pkiMessage has no pkcsPKIEnvelope');
     // Single DES only where the profile opts in (RFC 8894 §2.9).
-    return openEnvelope(message.envelope, this.deps.ra, (c) => c.name !== 'des-cbc' || scepSettingsOf(profile).allowDes);
+    return openEnvelope(
+      message.envelope,
+      this.deps.ra,
+      (c) => c.name !== 'des-cbc' || scepSettingsOf(profile).allowDes,
+    );
   }
 
   async #dispatch(profile: Profile, message: PkiMessage, content: Buffer): Promise<Outcome> {
@@ -88,7 +103,8 @@ export class PkiOperation {
       case MessageType.PKCSReq:
       case MessageType.RenewalReq: {
         const csr = parseCsr(content);
-        if (!csr.signatureValid) throw new ScepFailure('badMessageCheck', 'The CSR signature does not verify');
+        if (!csr.signatureValid)
+          throw new ScepFailure('badMessageCheck', 'The CSR signature does not verify');
         const names = !scepSettingsOf(profile).mapUnstructuredNames ? undefined : subjectNames(content);
         return this.#enrol({
           profile,
@@ -96,16 +112,20 @@ export class PkiOperation {
           transactionID: message.transactionID,
           csrDer: csr.der,
           csr,
-          ourSigner: await ourCertificate(core, message.signer),
+          ourSigner: await ourCertificate(core, message.signer, this.deps.ra.issuing),
           names,
         });
       }
       case MessageType.CertPoll: {
         parseIssuerAndSubject(content);
         // A poll for a renewal is signed by the certificate being renewed, like the renewal was.
-        const ourSigner = await ourCertificate(core, message.signer);
+        const ourSigner = await ourCertificate(core, message.signer, this.deps.ra.issuing);
         const request =
-          (ourSigner && (await core.store.requests.findByExternalRef('scep', transactionRef(message.transactionID, ourSigner)))) ||
+          (ourSigner &&
+            (await core.store.requests.findByExternalRef(
+              'scep',
+              transactionRef(message.transactionID, ourSigner),
+            ))) ||
           (await core.store.requests.findByExternalRef('scep', message.transactionID));
         if (!request || request.profileId !== profile.id) {
           throw new ScepFailure('badCertId', 'No request with this transactionID');
@@ -130,7 +150,9 @@ export class PkiOperation {
 
   #isOurIssuer(issuer: string): boolean {
     const issuing = this.deps.ra.issuing;
-    return issuing !== null && formatDn(issuing.tbsCertificate.subject).toLowerCase() === issuer.toLowerCase();
+    return (
+      issuing !== null && formatDn(issuing.tbsCertificate.subject).toLowerCase() === issuer.toLowerCase()
+    );
   }
 
   #seal(message: PkiMessage, outcome: Outcome & { status: 'SUCCESS' }, cipher: CipherSpec): Uint8Array {

@@ -11,7 +11,7 @@ import { Certificate } from '@peculiar/asn1-x509';
 import { fromPem } from '../../ca/pki/pem.js';
 import type { CertificateRecord } from '../../src/core/certificates/certificate.js';
 import type { Core } from '../../src/core/core.js';
-import { parseCsr } from '../../src/core/csr/parse.js';
+import type { parseCsr } from '../../src/core/csr/parse.js';
 import type { Profile } from '../../src/core/profiles/profile.js';
 import { scepSettingsOf } from './settings.js';
 import type { SignerCertificate } from './wire/pki-message.js';
@@ -22,7 +22,16 @@ export interface OurCertificate {
 }
 
 /** The signer as one of our certificates, or null when it is a self-signed or foreign certificate. */
-export async function ourCertificate(core: Core, signer: SignerCertificate): Promise<OurCertificate | null> {
+export async function ourCertificate(
+  core: Core,
+  signer: SignerCertificate,
+  issuing: Certificate | null,
+): Promise<OurCertificate | null> {
+  // Only a certificate naming our issuing CA as issuer can be ours: skip the lookup for the
+  // self-signed certificates initial enrolments are signed with.
+  const issuer = Buffer.from(AsnConvert.serialize(signer.certificate.tbsCertificate.issuer));
+  if (!issuing || !issuer.equals(Buffer.from(AsnConvert.serialize(issuing.tbsCertificate.subject))))
+    return null;
   const serial = Buffer.from(signer.certificate.tbsCertificate.serialNumber).toString('hex');
   const record = await core.store.certificates.get(serial);
   if (!record) return null;
@@ -43,9 +52,11 @@ export function checkRenewal(input: RenewalInput, now: Date): string | null {
   const old = input.ourSigner;
   if (!old) return 'The signer certificate was not issued by this gateway';
   const record = old.record;
-  if (record.profileId !== input.profile.id) return 'The certificate being renewed belongs to another profile';
+  if (record.profileId !== input.profile.id)
+    return 'The certificate being renewed belongs to another profile';
   if (record.status !== 'valid') return 'The certificate being renewed is revoked';
-  if (record.notAfter <= now || record.notBefore > now) return 'The certificate being renewed is not valid now';
+  if (record.notAfter <= now || record.notBefore > now)
+    return 'The certificate being renewed is not valid now';
   if (input.csr.subject.toLowerCase() !== record.subject.toLowerCase()) {
     return 'A renewal must keep the subject of the certificate it renews';
   }

@@ -90,7 +90,10 @@ export function scepRoutes(options: ScepRoutesOptions): Router {
   router.use('/scep', (err: unknown, _req: Request, res: Response, next: (err?: unknown) => void) => {
     const status = (err as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).type('text/plain').send(status === 413 ? 'The request body is too large' : 'Bad request');
+      res
+        .status(status)
+        .type('text/plain')
+        .send(status === 413 ? 'The request body is too large' : 'Bad request');
       return;
     }
     next(err);

@@ -39,7 +39,10 @@ export class ScepService {
 
   /** RFC 8894 §3.5.2. */
   GetCACaps(profile: Profile): Reply {
-    return { contentType: contentTypes.caps, body: capabilitiesText(scepSettingsOf(profile).capabilities, this.#nextChain() !== null) };
+    return {
+      contentType: contentTypes.caps,
+      body: capabilitiesText(scepSettingsOf(profile).capabilities, this.#nextChain() !== null),
+    };
   }
 
   /**
@@ -51,7 +54,10 @@ export class ScepService {
     if (scepSettingsOf(profile).caCertFormat === 'ra-only') {
       return { contentType: contentTypes.caCert, body: this.ra.certificateDer };
     }
-    return { contentType: contentTypes.caRaCert, body: degenerate([this.ra.certificateDer, ...this.ra.chainDer]) };
+    return {
+      contentType: contentTypes.caRaCert,
+      body: degenerate([this.ra.certificateDer, ...this.ra.chainDer]),
+    };
   }
 
   /** RFC 8894 §4.7: the rollover chain in a SignedData signed by the current RA; 404 without a rollover. */

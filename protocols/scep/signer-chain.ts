@@ -82,14 +82,41 @@ export const authenticateLink: Link = (core, next) => async (request) => {
     return next({ ...request, assetId: redeemed.assetId });
   } catch (err) {
     if (isCoreError(err, 'code_invalid')) {
-      throw new ScepFailure('badRequest', renewalProblem ? `${renewalProblem}; no valid challengePassword either` : 'The challengePassword is wrong');
+      // A wrong challenge from the subject a one-time code is bound to counts against that code
+      // and locks it after maxAttempts (unlock through the admin API).
+      const bound = await boundCode(core, request.profile.id, request.csr.subject);
+      if (bound) await core.codes.redeem(bound, challenge, `scep:${request.transactionID}`);
+      throw new ScepFailure(
+        'badRequest',
+        renewalProblem
+          ? `${renewalProblem}; no valid challengePassword either`
+          : 'The challengePassword is wrong',
+      );
     }
     throw err;
   }
 };
 
+/** The active scep-challenge code of the profile bound to `subject`, if any (a bounded scan). */
+async function boundCode(core: Core, profileId: string, subject: string): Promise<string | null> {
+  let cursor: string | null = null;
+  for (let page = 0; page < 20; page++) {
+    const result = await core.store.codes.list({ profileId, limit: 100, cursor });
+    const found = result.items.find(
+      (c) =>
+        c.purpose === 'scep-challenge' &&
+        c.status === 'active' &&
+        c.boundSubject?.toLowerCase() === subject.toLowerCase(),
+    );
+    if (found) return found.id;
+    if (!result.next) return null;
+    cursor = result.next;
+  }
+  return null;
+}
+
 /** The last link: the core's submit, its outcome mapped to the CertRep status. */
-export const submitLink: Link = (core) => async (request) => {
+export const submitLink = (core: Core): Enrol => async (request) => {
   const ref = transactionRef(request.transactionID, request.ourSigner);
   const assetId = request.assetId ?? request.ourSigner?.record.assetId ?? null;
   let result;
@@ -126,5 +153,5 @@ export const submitLink: Link = (core) => async (request) => {
 /** The chain in order, ending in the core. */
 export function enrolmentChain(core: Core): Enrol {
   const links = [resendLink, authenticateLink];
-  return links.reduceRight<Enrol>((next, link) => link(core, next), submitLink(core, async () => ({ status: 'PENDING' })));
+  return links.reduceRight<Enrol>((next, link) => link(core, next), submitLink(core));
 }

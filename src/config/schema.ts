@@ -289,6 +289,27 @@ export const configSchema = {
     env: 'GATEWAY_ACME_VALIDATION_TIMEOUT_MS',
     doc: 'Time limit of one challenge validation attempt',
   }),
+  'acme.rateLimit.newAccountsPerIpPerHour': key({
+    schema: z.coerce.number().int().min(0),
+    type: 'integer',
+    default: 300,
+    env: 'GATEWAY_ACME_RATE_LIMIT_NEW_ACCOUNTS',
+    doc: 'New ACME accounts per client IP per hour, per instance (0: no limit); beyond it rateLimited + Retry-After',
+  }),
+  'acme.rateLimit.newOrdersPerAccountPerHour': key({
+    schema: z.coerce.number().int().min(0),
+    type: 'integer',
+    default: 3000,
+    env: 'GATEWAY_ACME_RATE_LIMIT_NEW_ORDERS',
+    doc: 'New orders (and pre-authorizations) per ACME account per hour, per instance (0: no limit)',
+  }),
+  'acme.rateLimit.failedValidationsPerAccountPerHour': key({
+    schema: z.coerce.number().int().min(0),
+    type: 'integer',
+    default: 100,
+    env: 'GATEWAY_ACME_RATE_LIMIT_FAILED_VALIDATIONS',
+    doc: 'Failed challenge validations per ACME account per hour before its new orders are refused (0: no limit)',
+  }),
   'acme.alwaysValid': key({
     schema: z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean()),
     type: 'boolean',

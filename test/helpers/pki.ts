@@ -8,12 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalCa, type LocalCaOptions } from '../../ca/local/local-ca.js';
-import type {
-  CaRevocation,
-  LocalCaStore,
-  StoredCaMaterial,
-  StoredRaMaterial,
-} from '../../ca/local/store.js';
+import type { CaRevocation, LocalCaStore, StoredCaMaterial, StoredRaMaterial } from '../../ca/local/store.js';
 import type { IssuanceTemplate } from '../../ca/types.js';
 import { buildCsr, toPem } from '../../src/core/csr/build.js';
 

@@ -9,8 +9,19 @@ import { ContentInfo, SignedData } from '@peculiar/asn1-cms';
 import { Certificate } from '@peculiar/asn1-x509';
 import * as asn1js from 'asn1js';
 import { parseDn } from '../../ca/pki/names.js';
-import { ciphers, digestOidOf, type CipherName, type DigestName } from '../../protocols/scep/crypto/algorithms.js';
-import { attributeValue, octetAttribute, printableAttribute, readOctetString, readString } from '../../protocols/scep/wire/attributes.js';
+import {
+  ciphers,
+  digestOidOf,
+  type CipherName,
+  type DigestName,
+} from '../../protocols/scep/crypto/algorithms.js';
+import {
+  attributeValue,
+  octetAttribute,
+  printableAttribute,
+  readOctetString,
+  readString,
+} from '../../protocols/scep/wire/attributes.js';
 import {
   algorithm,
   contextConstructed,
@@ -35,7 +46,9 @@ export function selfSignedSigner(
   key: { privateKey: KeyObject; publicKey: KeyObject } = generateKeyPairSync('rsa', { modulusLength: 2048 }),
   options: { subject?: string; extensions?: Uint8Array; signatureDigest?: 'sha1' | 'sha256' } = {},
 ): ClientIdentity {
-  const name = new Uint8Array(AsnConvert.serialize(parseDn(options.subject ?? 'CN=SCEP SIGNER, O=scep-client')));
+  const name = new Uint8Array(
+    AsnConvert.serialize(parseDn(options.subject ?? 'CN=SCEP SIGNER, O=scep-client')),
+  );
   const sigAlg =
     options.signatureDigest === 'sha1'
       ? algorithm('1.2.840.113549.1.1.5', nullValue())
@@ -74,7 +87,11 @@ export interface MessageOptions {
   cipher?: CipherName;
 }
 
-export function pkiMessage(options: MessageOptions): { der: Uint8Array; transactionID: string; senderNonce: Uint8Array } {
+export function pkiMessage(options: MessageOptions): {
+  der: Uint8Array;
+  transactionID: string;
+  senderNonce: Uint8Array;
+} {
   const cipher = ciphers.find((c) => c.name === (options.cipher ?? 'aes-256-cbc'));
   if (!cipher) throw new Error('unknown cipher');
   const transactionID = options.transactionID ?? randomBytes(16).toString('hex');
@@ -83,7 +100,8 @@ export function pkiMessage(options: MessageOptions): { der: Uint8Array; transact
   const der = signedData({
     signer: options.signer,
     // 'md5' is not ours to send; it labels a SHA-256 signature as MD5 to test badAlg.
-    digestOid: (options.digest as string) === 'md5' ? '1.2.840.113549.2.5' : digestOidOf[options.digest ?? 'sha256'],
+    digestOid:
+      (options.digest as string) === 'md5' ? '1.2.840.113549.2.5' : digestOidOf[options.digest ?? 'sha256'],
     content: envelope,
     attributes: [
       printableAttribute(scepOid.messageType, String(options.messageType)),
@@ -137,7 +155,9 @@ export function readCertRep(der: Uint8Array, client: ClientIdentity): ParsedCert
     crls = countCrls(innerDer);
     if (crls === 0) {
       const inner = AsnConvert.parse(innerDer, SignedData);
-      certificates = (inner.certificates ?? []).map((c) => c.certificate).filter((c): c is Certificate => !!c);
+      certificates = (inner.certificates ?? [])
+        .map((c) => c.certificate)
+        .filter((c): c is Certificate => !!c);
     }
   }
   return {
@@ -149,7 +169,9 @@ export function readCertRep(der: Uint8Array, client: ClientIdentity): ParsedCert
     senderNonce: oct(scepOid.senderNonce),
     recipientNonce: oct(scepOid.recipientNonce),
     digestOid: signerInfo.digestAlgorithm.algorithm,
-    signerCertificates: (signed.certificates ?? []).map((c) => c.certificate).filter((c): c is Certificate => !!c),
+    signerCertificates: (signed.certificates ?? [])
+      .map((c) => c.certificate)
+      .filter((c): c is Certificate => !!c),
     certificates,
     crls,
     cipherName,
@@ -160,6 +182,13 @@ export function readCertRep(der: Uint8Array, client: ClientIdentity): ParsedCert
 function countCrls(signedDataDer: ArrayBuffer): number {
   const parsed = asn1js.fromBER(signedDataDer);
   const items = (parsed.result as asn1js.Sequence).valueBlock.value;
-  const crls = items.find((b) => b.idBlock.tagClass === 3 && b.idBlock.tagNumber === 1) as asn1js.Constructed | undefined;
+  const crls = items.find((b) => b.idBlock.tagClass === 3 && b.idBlock.tagNumber === 1) as
+    asn1js.Constructed | undefined;
   return crls ? crls.valueBlock.value.length : 0;
+}
+
+/** The value, or a thrown error naming what was missing (tests avoid non-null assertions). */
+export function must<T>(value: T | null | undefined, what = 'value'): T {
+  if (value === null || value === undefined) throw new Error(`expected a ${what}`);
+  return value;
 }

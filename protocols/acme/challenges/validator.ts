@@ -6,6 +6,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../../src/core/ports.js';
 import { AcmeProblem, toProblem, urn } from '../problems.js';
+import { checkCaa } from './caa.js';
+import { validateDns01 } from './dns-01.js';
+import { validateTlsAlpn01 } from './tls-alpn-01.js';
 import type { Account, AcmeStore, Authorization, Challenge } from '../store.js';
 import { validateHttp01 } from './http-01.js';
 import type { DnsResolver } from './resolver.js';
@@ -14,9 +17,14 @@ export interface Validator {
   /** Challenge types this validator can check, offered in this order. */
   readonly types: Challenge['type'][];
   /** Starts validating `type` of `authz` for `account`; resolves once the work is scheduled. */
-  start(account: Account, authz: Authorization, type: Challenge['type']): void;
+  start(account: Account, authz: Authorization, type: Challenge['type'], extra?: ValidationExtra): void;
   /** Resolves when every validation started so far has finished (tests, shutdown). */
   idle(): Promise<void>;
+}
+
+/** What a validation needs beyond the challenge: CAA checking when the profile turns it on. */
+export interface ValidationExtra {
+  caa?: { accountUri: string };
 }
 
 export interface ValidatorOptions {
@@ -26,6 +34,8 @@ export interface ValidatorOptions {
   timeoutMs: number;
   /** Test switch: every challenge validates without contacting anyone (like PEBBLE_VA_ALWAYS_VALID). */
   alwaysValid?: boolean;
+  /** CAA issuer domains of this CA (RFC 8659). */
+  caaIdentities?: string[];
   /** A valid authorization stays valid (and reusable) this long (0: until the pending expiry). */
   validLifetimeSeconds?: number;
   /** Challenge types to offer (default http-01). */
@@ -43,6 +53,9 @@ export class ChallengeValidator implements Validator {
   readonly #running = new Set<Promise<void>>();
   readonly #alwaysValid: boolean;
   readonly #validLifetimeMs: number;
+  readonly #onFailure: (accountId: string) => void;
+  readonly #resolver: DnsResolver;
+  readonly #caaIdentities: string[];
   readonly types: Challenge['type'][];
 
   constructor(deps: {
@@ -51,7 +64,10 @@ export class ChallengeValidator implements Validator {
     logger: Logger;
     options: ValidatorOptions;
     checks?: Partial<Record<Challenge['type'], ChallengeCheck>>;
+    /** Told of each failed validation (the failed-validations rate limit). */
+    onFailure?: (accountId: string) => void;
   }) {
+    this.#onFailure = deps.onFailure ?? (() => undefined);
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
@@ -64,20 +80,19 @@ export class ChallengeValidator implements Validator {
           port: o.http01Port,
           timeoutMs: o.timeoutMs,
         }),
-      'dns-01': async () => {
-        throw new AcmeProblem('dns', 'dns-01 is not enabled');
-      },
-      'tls-alpn-01': async () => {
-        throw new AcmeProblem('tls', 'tls-alpn-01 is not enabled');
-      },
+      'dns-01': (authz, _challenge, keyAuth) => validateDns01(authz.identifier, keyAuth, o.resolver),
+      'tls-alpn-01': (authz, _challenge, keyAuth) =>
+        validateTlsAlpn01(authz.identifier, keyAuth, { resolver: o.resolver, port: o.tlsAlpn01Port, timeoutMs: o.timeoutMs }),
       ...deps.checks,
     };
     this.types = deps.options.types ?? ['http-01'];
     this.#validLifetimeMs = (deps.options.validLifetimeSeconds ?? 0) * 1000;
+    this.#resolver = o.resolver;
+    this.#caaIdentities = o.caaIdentities ?? [];
   }
 
-  start(account: Account, authz: Authorization, type: Challenge['type']): void {
-    const job = this.#run(account, authz, type).catch((err: unknown) =>
+  start(account: Account, authz: Authorization, type: Challenge['type'], extra: ValidationExtra = {}): void {
+    const job = this.#run(account, authz, type, extra).catch((err: unknown) =>
       this.#logger.error({ err, authz: authz.id }, 'challenge validation failed unexpectedly'),
     );
     this.#running.add(job);
@@ -88,20 +103,29 @@ export class ChallengeValidator implements Validator {
     while (this.#running.size > 0) await Promise.all([...this.#running]);
   }
 
-  async #run(account: Account, authz: Authorization, type: Challenge['type']): Promise<void> {
+  async #run(account: Account, authz: Authorization, type: Challenge['type'], extra: ValidationExtra): Promise<void> {
     const challenge = authz.challenges.find((c) => c.type === type);
     if (!challenge) return;
     const keyAuthorization = `${challenge.token}.${account.thumbprint}`;
     let error: AcmeProblem | null = null;
     try {
       if (!this.#alwaysValid) await this.#checks[type](authz, challenge, keyAuthorization);
+      if (extra.caa) {
+        await checkCaa(authz.identifier, authz.wildcard, this.#resolver, {
+          identities: this.#caaIdentities,
+          accountUri: extra.caa.accountUri,
+          method: type,
+        });
+      }
     } catch (err) {
       error = toProblem(err);
+      this.#onFailure(account.id);
       if (error.type === 'serverInternal') this.#logger.error({ err }, 'validation error');
     }
     const now = this.#clock.now();
-    const current = await this.#store.authorizations.get(authz.id);
-    if (!current || current.status !== 'pending') return;
+    // `authz` is what the challenge handler stored (status pending, this challenge processing); the
+    // compare-and-set on the status below refuses the write if anything moved it on since.
+    const current = authz;
     const doc = error ? { ...error.toJSON(), type: urn(error.type) } : null;
     const next: Authorization = {
       ...current,

@@ -39,6 +39,9 @@ export const challenge: AcmeHandler = async (ctx, deps) => {
   // Only one challenge of an authorization may be attempted (§7.1.4: the others stay pending).
   if (authz.challenges.some((c) => c.status === 'processing')) return respond(authz, found);
   if (!(await deps.store.authorizations.update(next, 'pending'))) return respond(authz, found);
-  deps.validator.start(accountOf(ctx), next, found.type);
+  const account = accountOf(ctx);
+  deps.validator.start(account, next, found.type, {
+    ...(ctx.profile.acme.caaCheck ? { caa: { accountUri: deps.linker.account(name, account.id) } } : {}),
+  });
   return respond(next, { ...found, status: 'processing' });
 };

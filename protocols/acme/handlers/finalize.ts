@@ -47,7 +47,9 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
   assertMayOrder(ctx);
   const account = accountOf(ctx);
   const name = ctx.profile.name;
-  const order = await refreshOrder(deps, await ownedOrder(ctx, deps));
+  const stored = await ownedOrder(ctx, deps);
+  // Not persisted when it only becomes ready: the compare-and-set below moves it on from what is stored.
+  const order = await refreshOrder(deps, stored, { persistReady: false });
   if (order.status !== 'ready') {
     throw problem.orderNotReady(`The order is ${order.status}, not ready`);
   }
@@ -60,7 +62,9 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
   const now = deps.core.clock.now();
   const processing: Order = { ...order, status: 'processing', updatedAt: now };
   // Compare-and-set: of two racing finalize requests, one submits; the other is told the order is not ready.
-  if (!(await deps.store.orders.update(processing, 'ready'))) throw problem.orderNotReady('The order is already being finalized');
+  if (!(await deps.store.orders.update(processing, stored.status))) {
+    throw problem.orderNotReady('The order is already being finalized');
+  }
 
   let result: Awaited<ReturnType<typeof deps.core.submit>>;
   try {
@@ -69,6 +73,7 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
       profile: ctx.profile.id,
       requester: deps.linker.account(name, account.id),
       csr: csr.der,
+      parsedCsr: csr,
       externalRef: order.id,
       dnsNames: order.identifiers.filter((i) => i.type === 'dns').map((i) => i.value),
       ipAddresses: order.identifiers.filter((i) => i.type === 'ip').map((i) => i.value),

@@ -37,6 +37,7 @@ export const newAccount: AcmeHandler = async (ctx, deps) => {
   if (payload.onlyReturnExisting !== undefined && typeof payload.onlyReturnExisting !== 'boolean') {
     throw problem.malformed('onlyReturnExisting must be a boolean');
   }
+  deps.rateLimiter.take('newAccount', ctx.remoteIp);
   const contact = parseContact(payload.contact);
   if (payload.termsOfServiceAgreed !== undefined && typeof payload.termsOfServiceAgreed !== 'boolean') {
     throw problem.malformed('termsOfServiceAgreed must be a boolean');
@@ -75,6 +76,12 @@ export const newAccount: AcmeHandler = async (ctx, deps) => {
     const winner = await store.accounts.findByThumbprint(profile.id, key.thumbprint);
     if (!winner) throw err;
     return { status: 200, location: linker.account(profile.name, winner.id), body: wireAccount(linker, profile.name, winner) };
+  }
+  if (!account.approved) {
+    deps.logger.info(
+      { account: linker.account(profile.name, id), profile: profile.name },
+      `ACME account awaits approval: enrollment-gateway acme-account approve --id ${id}`,
+    );
   }
   return { status: 201, location: linker.account(profile.name, id), body: wireAccount(linker, profile.name, account) };
 };

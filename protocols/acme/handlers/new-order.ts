@@ -65,6 +65,8 @@ function optionalDate(value: unknown, field: string): Date | null {
 /** §7.4: newOrder, reusing the account's recent valid authorizations within the configured window. */
 export const newOrder: AcmeHandler = async (ctx, deps) => {
   const account = assertMayOrder(ctx);
+  deps.rateLimiter.checkFailures(account.id);
+  deps.rateLimiter.take('newOrder', account.id);
   const payload = ctx.payload as Record<string, unknown>;
   const identifiers = parseIdentifiers(payload.identifiers, ctx.profile, deps.options.maxIdentifiers);
   const now = deps.core.clock.now();

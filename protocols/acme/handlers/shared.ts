@@ -62,7 +62,11 @@ function failedAuthzProblem(authzs: Authorization[]): ProblemDocument {
 }
 
 /** Moves an order along as far as its authorizations and enrolment request allow, persisting the change. */
-export async function refreshOrder(deps: AcmeDeps, order: Order): Promise<Order> {
+export async function refreshOrder(
+  deps: AcmeDeps,
+  order: Order,
+  options: { persistReady?: boolean } = {},
+): Promise<Order> {
   const now = deps.core.clock.now();
   let next: Order | null = null;
   if ((order.status === 'pending' || order.status === 'ready') && order.expiresAt <= now) {
@@ -91,6 +95,7 @@ export async function refreshOrder(deps: AcmeDeps, order: Order): Promise<Order>
   }
   if (!next) return order;
   next.updatedAt = now;
+  if (next.status === 'ready' && options.persistReady === false) return next;
   if (await deps.store.orders.update(next, order.status)) return next;
   // Someone else moved it first: read what they wrote.
   return (await deps.store.orders.get(order.id)) ?? order;

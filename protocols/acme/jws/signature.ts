@@ -1,6 +1,25 @@
 import { problem } from '../problems.js';
 import { assertAlgorithmMatchesKey, importJwk, verifySignature } from './jwk.js';
 import type { JwsRule } from './rule.js';
+import type { Account } from '../store.js';
+import type { AccountKey } from './jwk.js';
+
+/**
+ * Imported account keys by thumbprint: importing a JWK costs about as much as verifying with it,
+ * and every request of an account uses the same key. Keyed by thumbprint, so a rolled-over key
+ * is simply a different entry; bounded by clearing when full.
+ */
+const keyCache = new Map<string, AccountKey>();
+
+function accountKeyOf(account: Account): AccountKey {
+  let key = keyCache.get(account.thumbprint);
+  if (!key) {
+    key = importJwk(account.jwk);
+    if (keyCache.size >= 10_000) keyCache.clear();
+    keyCache.set(account.thumbprint, key);
+  }
+  return key;
+}
 
 /**
  * §6.2: the signature verifies with the `jwk`, or with the key of the account `kid` names. A `kid`
@@ -18,7 +37,7 @@ export const signature: JwsRule = async (ctx, deps) => {
       throw problem.accountDoesNotExist('The kid does not name an account of this directory');
     }
     ctx.account = account;
-    ctx.key = importJwk(account.jwk);
+    ctx.key = accountKeyOf(account);
   } else {
     ctx.key = importJwk(header.jwk);
   }

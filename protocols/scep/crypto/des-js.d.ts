@@ -5,7 +5,11 @@ declare module 'des.js' {
     final(): number[];
   }
   interface Mode {
-    create(options: { type: 'encrypt' | 'decrypt'; key: ArrayLike<number>; iv: ArrayLike<number> }): CipherInstance;
+    create(options: {
+      type: 'encrypt' | 'decrypt';
+      key: ArrayLike<number>;
+      iv: ArrayLike<number>;
+    }): CipherInstance;
   }
   const des: {
     DES: unknown;

@@ -15,7 +15,14 @@
  * pkijs' EnvelopedData.decrypt goes through WebCrypto, which has neither RSAES-PKCS1-v1_5 nor DES:
  * the structures come from @peculiar/asn1-cms, the crypto from node:crypto (crypto/*).
  */
-import { constants, createPublicKey, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createPublicKey,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { ContentInfo, EnvelopedData, type KeyTransRecipientInfo } from '@peculiar/asn1-cms';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import type { Certificate } from '@peculiar/asn1-x509';
@@ -76,7 +83,10 @@ export function openEnvelope(
   const eci = enveloped.encryptedContentInfo;
   const cipher = cipherByOid(eci.contentEncryptionAlgorithm.algorithm);
   if (!cipher) {
-    throw new ScepFailure('badAlg', `Unsupported content encryption ${eci.contentEncryptionAlgorithm.algorithm}`);
+    throw new ScepFailure(
+      'badAlg',
+      `Unsupported content encryption ${eci.contentEncryptionAlgorithm.algorithm}`,
+    );
   }
   if (!accept(cipher)) {
     throw new ScepFailure('badAlg', `${cipher.name} is not accepted on this profile (RFC 8894 §2.9)`);

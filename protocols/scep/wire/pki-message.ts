@@ -14,7 +14,7 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { ContentInfo, SignedData, type SignerInfo } from '@peculiar/asn1-cms';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate } from '@peculiar/asn1-x509';
+import type { Certificate } from '@peculiar/asn1-x509';
 import * as asn1js from 'asn1js';
 import { readTlv } from '../../../src/core/csr/der.js';
 import { digestOids, signatureOids, type DigestName } from '../crypto/algorithms.js';
@@ -57,7 +57,8 @@ function parse<T>(der: Uint8Array | ArrayBuffer, type: new () => T, what: string
 /** Reads the outer SignedData far enough to answer; HTTP 400 (ScepHttpError) for anything less. */
 export function parsePkiMessage(der: Uint8Array): PkiMessage {
   if (der.length === 0) throw httpError('The pkiMessage is empty');
-  if (der.length > MAX_MESSAGE_BYTES) throw httpError(`The pkiMessage is larger than ${MAX_MESSAGE_BYTES} bytes`);
+  if (der.length > MAX_MESSAGE_BYTES)
+    throw httpError(`The pkiMessage is larger than ${MAX_MESSAGE_BYTES} bytes`);
   try {
     if (readTlv(der).tag !== 0x30) throw new Error('not a SEQUENCE');
   } catch (cause) {
@@ -89,7 +90,8 @@ export function parsePkiMessage(der: Uint8Array): PkiMessage {
   }
   if (!messageTypeNames[messageType]) throw httpError(`Unknown SCEP messageType ${messageType}`);
   if (!transactionID || transactionID.length > 256) throw httpError('The transactionID is empty or too long');
-  if (senderNonce.length === 0 || senderNonce.length > 64) throw httpError('The senderNonce is empty or too long');
+  if (senderNonce.length === 0 || senderNonce.length > 64)
+    throw httpError('The senderNonce is empty or too long');
   return {
     messageType,
     transactionID,
@@ -104,22 +106,34 @@ export function parsePkiMessage(der: Uint8Array): PkiMessage {
 
 /**
  * The octets of the first signerInfo's signedAttrs as received: the signature covers exactly them
- * (re-encoding could differ from a client's encoding), found by walking the BER tree.
+ * (re-encoding could differ from a client's encoding). Found by walking the DER with readTlv:
+ * ContentInfo → [0] → SignedData → last element (signerInfos) → first SignerInfo → the [0] element.
  */
 function rawSignedAttributes(der: Uint8Array): Uint8Array | null {
-  type Block = { idBlock: { tagClass: number; tagNumber: number }; valueBlock: { value?: unknown }; valueBeforeDecodeView: Uint8Array };
-  const children = (block: Block | undefined): Block[] => {
-    const value = block?.valueBlock.value;
-    return Array.isArray(value) ? (value as Block[]) : [];
+  const children = (
+    start: number,
+    end: number,
+  ): { tag: number; start: number; contentStart: number; end: number }[] => {
+    const out = [];
+    for (let at = start; at < end;) {
+      const tlv = readTlv(der, at);
+      if (tlv.end > end) throw new Error('element overruns its parent');
+      out.push({ tag: tlv.tag, start: at, contentStart: tlv.contentStart, end: tlv.end });
+      at = tlv.end;
+    }
+    return out;
   };
-  const parsed = asn1js.fromBER(der);
-  if (parsed.offset === -1) return null;
-  const root = parsed.result as unknown as Block;
-  const signedData = children(children(root)[1])[0];
-  const signerInfos = children(signedData).at(-1);
-  const signerInfo = children(signerInfos)[0];
-  const attrs = children(signerInfo).find((b) => b.idBlock.tagClass === 3 && b.idBlock.tagNumber === 0);
-  return attrs ? new Uint8Array(attrs.valueBeforeDecodeView) : null;
+  try {
+    const root = readTlv(der);
+    const explicit = children(root.contentStart, root.end)[1];
+    const signedData = explicit && children(explicit.contentStart, explicit.end)[0];
+    const signerInfos = signedData && children(signedData.contentStart, signedData.end).at(-1);
+    const signerInfo = signerInfos && children(signerInfos.contentStart, signerInfos.end)[0];
+    const attrs = signerInfo && children(signerInfo.contentStart, signerInfo.end).find((c) => c.tag === 0xa0);
+    return attrs ? der.subarray(attrs.start, attrs.end) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The certificate named by the signerInfo's sid; a lone certificate is taken when the sid matches none. */
@@ -169,6 +183,20 @@ function encapsulatedContent(signed: SignedData): Uint8Array | null {
   return new Uint8Array(ber.result.getValue());
 }
 
+/** The signingTime attribute (RFC 5652 §11.3; UTCTime or GeneralizedTime), null when absent or unreadable. */
+export function signingTimeOf(message: PkiMessage): Date | null {
+  try {
+    const value = attributeValue(message.signerInfo.signedAttrs ?? [], cmsOid.signingTime);
+    if (!value) return null;
+    const parsed = asn1js.fromBER(value);
+    const block = parsed.result;
+    if (block instanceof asn1js.UTCTime || block instanceof asn1js.GeneralizedTime) return block.toDate();
+    return null;
+  } catch {
+    return null;
+  }
+}
+
 /** The digest the client used, or FAILURE badAlg (RFC 8894 §3.5.2 lists the ones offered). */
 export function digestOf(message: PkiMessage): DigestName {
   const digest = digestOids[message.digestOid];
@@ -194,7 +222,9 @@ export function verifyPkiMessage(message: PkiMessage): void {
   } catch {
     messageDigest = undefined;
   }
-  const actual = createHash(digest).update(message.envelope ?? new Uint8Array()).digest();
+  const actual = createHash(digest)
+    .update(message.envelope ?? new Uint8Array())
+    .digest();
   if (!messageDigest || !actual.equals(Buffer.from(messageDigest))) {
     throw new ScepFailure('badMessageCheck', 'The messageDigest attribute does not match the content');
   }

@@ -20,6 +20,8 @@ export interface SubmitInput {
   requester: string;
   /** PKCS#10, DER or PEM. */
   csr: Uint8Array | string;
+  /** `parseCsr(csr)` when the face has already parsed it (ACME finalize): spares a second parse. */
+  parsedCsr?: ParsedCsr;
   /** Overrides of what the CSR asks for (an operator editing the request within the profile's rules). */
   subject?: string;
   dnsNames?: string[];
@@ -102,7 +104,7 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
     if (!asset) throw new CoreError('not_found', `No asset "${input.assetId}"`);
     if (asset.status !== 'active') throw new CoreError('invalid_state', `Asset "${asset.name}" is inactive`);
   }
-  const csr = parseCsr(input.csr);
+  const csr = input.parsedCsr ?? parseCsr(input.csr);
   if (!csr.signatureValid) throw new CoreError('bad_csr', 'The CSR signature does not verify');
   const names = requestedNames(input, csr);
   if (names.dnsNames.length === 0 && names.ipAddresses.length === 0 && !names.subject) {

@@ -54,6 +54,11 @@ export interface ScepSettings {
    * received and cannot use a non-RSA CA (micromdm's scepclient without -ca-fingerprint).
    */
   caCertFormat: 'ra-chain' | 'ra-only';
+  /**
+   * Refuse (FAILURE badTime) a request whose signingTime is further than this from the server's clock;
+   * null: not checked (devices without a real-time clock send 1970 or 2000).
+   */
+  maxClockSkewMinutes: number | null;
 }
 
 export function defaultScepSettings(): ScepSettings {
@@ -76,6 +81,7 @@ export function defaultScepSettings(): ScepSettings {
     ],
     mapUnstructuredNames: true,
     caCertFormat: 'ra-chain',
+    maxClockSkewMinutes: null,
   };
 }
 

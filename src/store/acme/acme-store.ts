@@ -55,6 +55,40 @@ class Accounts implements AccountRepository {
   }
 }
 
+/**
+ * Accounts are read on every ACME request. A SQLite store serves one process, whose single
+ * connection is the throughput limit, so it keeps accounts in memory briefly, written through on
+ * every change; the short TTL bounds how late it sees a change made by another process on the same
+ * file (the CLI approving an account). PostgreSQL, shared by several instances, is always read.
+ */
+class CachedAccounts implements AccountRepository {
+  readonly #cache = new Map<string, { at: number; account: Account }>();
+  constructor(
+    private readonly inner: AccountRepository,
+    private readonly ttlMs = 2000,
+  ) {}
+  async create(account: Account): Promise<void> {
+    await this.inner.create(account);
+  }
+  async get(id: string): Promise<Account | null> {
+    const hit = this.#cache.get(id);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.account;
+    const account = await this.inner.get(id);
+    if (account) {
+      if (this.#cache.size >= 10_000) this.#cache.clear();
+      this.#cache.set(id, { at: Date.now(), account });
+    } else this.#cache.delete(id);
+    return account;
+  }
+  findByThumbprint(profileId: string, thumbprint: string): Promise<Account | null> {
+    return this.inner.findByThumbprint(profileId, thumbprint);
+  }
+  async update(account: Account): Promise<void> {
+    this.#cache.delete(account.id);
+    await this.inner.update(account);
+  }
+}
+
 class Orders implements OrderRepository {
   constructor(private readonly db: Db) {}
   async create(order: Order, authorizations: Authorization[]): Promise<void> {
@@ -138,7 +172,10 @@ class Nonces implements NonceRepository {
 export function createAcmeStore(knex: Knex): AcmeStore {
   const dialect = dialectOf(knex);
   return {
-    accounts: guarded(dialect, new Accounts(knex)),
+    accounts:
+      dialect === 'sqlite'
+        ? new CachedAccounts(guarded(dialect, new Accounts(knex)))
+        : guarded(dialect, new Accounts(knex)),
     orders: guarded(dialect, new Orders(knex)),
     authorizations: guarded(dialect, new Authorizations(knex)),
     nonces: guarded(dialect, new Nonces(knex)),

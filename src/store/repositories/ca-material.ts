@@ -108,7 +108,12 @@ export class KnexLocalCaStore implements LocalCaStore {
 
   async saveRaMaterial(material: StoredRaMaterial): Promise<boolean> {
     const inserted = (await this.db('ca_ra_material')
-      .insert({ id: raId, cert_pem: material.certPem, key_pem: material.keyPem, created_at: material.createdAt })
+      .insert({
+        id: raId,
+        cert_pem: material.certPem,
+        key_pem: material.keyPem,
+        created_at: material.createdAt,
+      })
       .onConflict('id')
       .ignore()
       .returning('id')) as unknown[];

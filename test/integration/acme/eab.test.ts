@@ -3,6 +3,7 @@
  * profile (purpose acme-eab), the MAC key its secret; a wrong MAC counts toward the code's lockout.
  */
 import { createHmac } from 'node:crypto';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAcmeSettings } from '../../../src/core/profiles/profile.js';
 import { dialects } from '../../helpers/db.js';
@@ -36,7 +37,7 @@ describe.each(dialects)('ACME external account binding (%s)', (dialect) => {
   }
 
   it('When EAB is required, Then the directory says so and a registration without it is externalAccountRequired', async () => {
-    const dir = await (await import('supertest')).default(bench.app).get(`/acme/${bench.profile}/directory`);
+    const dir = await request(bench.app).get(`/acme/${bench.profile}/directory`);
     expect(dir.body.meta.externalAccountRequired).toBe(true);
     const res = await bench.client().register({ termsOfServiceAgreed: true });
     expect(res.body.type).toBe(err('externalAccountRequired'));

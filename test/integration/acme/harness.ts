@@ -14,6 +14,7 @@ import { testCore, type TestCore } from '../../helpers/core.js';
 import type { TestDialect } from '../../helpers/db.js';
 import { problem } from '../../../protocols/acme/problems.js';
 import type { AcmeOptions } from '../../../protocols/acme/context.js';
+import type { RateLimits } from '../../../protocols/acme/rate-limit.js';
 import { randomBytes } from 'node:crypto';
 
 export const BASE = 'https://acme.test';
@@ -194,6 +195,7 @@ export async function acmeBench(
   settings: Parameters<TestCore['profile']>[0] = {},
   options: Partial<AcmeOptions> = {},
   shared?: { t: TestCore; nonceKey: Buffer; profile: string },
+  rateLimits?: RateLimits,
 ): Promise<Bench> {
   const t = shared?.t ?? (await testCore(dialect));
   const profile = shared?.profile ?? (await t.profile(settings)).name;
@@ -206,6 +208,7 @@ export async function acmeBench(
     publicUrl: BASE,
     logger: createLogger('silent'),
     bodyLimit: '256kb',
+    rateLimits,
     options: { ...testOptions, defaultProfile: profile, ...options },
     validation: { dnsResolver: null, http01Port: 80, tlsAlpn01Port: 443, timeoutMs: 1000, validLifetimeSeconds: 3600 },
     checks: {

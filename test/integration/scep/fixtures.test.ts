@@ -8,7 +8,8 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, SubjectAlternativeName } from '@peculiar/asn1-x509';
+import type { Certificate } from '@peculiar/asn1-x509';
+import { SubjectAlternativeName } from '@peculiar/asn1-x509';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import { ContentInfo, SignedData } from '@peculiar/asn1-cms';
 import { defaultScepSettings } from '../../../src/core/profiles/profile.js';
 import { testCore, type TestCore } from '../../helpers/core.js';
 import { dialects } from '../../helpers/db.js';
-import { identityOf, readCertRep } from '../../helpers/scep-client.js';
+import { must, identityOf, readCertRep } from '../../helpers/scep-client.js';
 
 const dir = join(import.meta.dirname, '../../fixtures/scep');
 const fixture = (name: string) => readFileSync(join(dir, name));
@@ -37,10 +38,20 @@ describe.each(dialects)('recorded and generated SCEP fixtures on %s', (dialect) 
   beforeAll(async () => {
     t = await testCore(dialect);
     const profile = await t.profile({ scep: { ...defaultScepSettings(), allowDes: true } }, 'fixtures');
-    await t.core.codes.create({ profile, purpose: 'scep-challenge', actor: 'admin', secret: 'fixture-secret', singleUse: false });
+    await t.core.codes.create({
+      profile,
+      purpose: 'scep-challenge',
+      actor: 'admin',
+      secret: 'fixture-secret',
+      singleUse: false,
+    });
     const service = new ScepService({
       core: t.core,
-      ra: { certificatePem: fixture('ra.pem').toString(), privateKey: key('ra.key'), chainPem: t.ca.caChain() },
+      ra: {
+        certificatePem: fixture('ra.pem').toString(),
+        privateKey: key('ra.key'),
+        chainPem: t.ca.caChain(),
+      },
     });
     app = express();
     app.use(scepRoutes({ core: t.core, service, defaultProfile: 'fixtures' }));
@@ -93,23 +104,31 @@ describe.each(dialects)('recorded and generated SCEP fixtures on %s', (dialect) 
     ['pkcsreq-3des-sha256.der', 'des-ede3-cbc', '2.16.840.1.101.3.4.2.1', 'signer.key'],
     ['pkcsreq-aes128-sha512.der', 'aes-128-cbc', '2.16.840.1.101.3.4.2.3', 'signer.key'],
     ['pkcsreq-windows-signer.der', 'aes-256-cbc', '1.3.14.3.2.26', 'windows-signer.key'],
-  ])('When %s (openssl envelope) is POSTed, Then SUCCESS mirrors %s and its digest', async (file, cipher, digest, keyFile) => {
-    const der = fixture(file);
-    const res = await post(der);
-    expect(res.status).toBe(200);
-    const rep = readCertRep(res.body as Buffer, requester(der, keyFile));
-    expect(rep.failInfoText).toBeNull();
-    expect(rep).toMatchObject({ pkiStatus: '0', cipherName: cipher, digestOid: digest });
-  });
+  ])(
+    'When %s (openssl envelope) is POSTed, Then SUCCESS mirrors %s and its digest',
+    async (file, cipher, digest, keyFile) => {
+      const der = fixture(file);
+      const res = await post(der);
+      expect(res.status).toBe(200);
+      const rep = readCertRep(res.body as Buffer, requester(der, keyFile));
+      expect(rep.failInfoText).toBeNull();
+      expect(rep).toMatchObject({ pkiStatus: '0', cipherName: cipher, digestOid: digest });
+    },
+  );
 
   it('When Cisco sends a %0A-wrapped GET with unstructuredName/Address, Then SUCCESS with those as DNS and IP names', async () => {
     const url = `/scep/fixtures${fixture('pkcsreq-cisco-get.url').toString()}`;
     const res = await get(url);
     expect(res.status).toBe(200);
-    const b64 = decodeURIComponent(new URL(url, 'http://x').search.split('message=')[1] ?? '').replace(/\n/g, '');
+    const b64 = decodeURIComponent(new URL(url, 'http://x').search.split('message=')[1] ?? '').replace(
+      /\n/g,
+      '',
+    );
     const rep = readCertRep(res.body as Buffer, requester(Buffer.from(b64, 'base64'), 'signer.key'));
     expect(rep.pkiStatus).toBe('0');
-    const san = rep.certificates[0]!.tbsCertificate.extensions!.find((e) => e.extnID === '2.5.29.17')!;
+    const san = must(
+      must(must(rep.certificates[0]).tbsCertificate.extensions).find((e) => e.extnID === '2.5.29.17'),
+    );
     const names = AsnConvert.parse(san.extnValue, SubjectAlternativeName);
     expect(names.map((n) => n.dNSName ?? n.iPAddress)).toEqual(['router1.example.com', '192.0.2.1']);
   });
@@ -118,7 +137,9 @@ describe.each(dialects)('recorded and generated SCEP fixtures on %s', (dialect) 
     const url = `/scep/fixtures${fixture('pkcsreq-macos-get.url').toString()}`;
     const res = await get(url);
     expect(res.status).toBe(200);
-    const b64 = url.split('message=')[1]!.replace(/%3D/g, '=');
-    expect(readCertRep(res.body as Buffer, requester(Buffer.from(b64, 'base64'), 'signer.key')).pkiStatus).toBe('0');
+    const b64 = must(url.split('message=')[1]).replace(/%3D/g, '=');
+    expect(
+      readCertRep(res.body as Buffer, requester(Buffer.from(b64, 'base64'), 'signer.key')).pkiStatus,
+    ).toBe('0');
   });
 });

@@ -14,7 +14,7 @@ import { defaultScepSettings } from '../../../src/core/profiles/profile.js';
 import { testCore, type TestCore } from '../../helpers/core.js';
 import { dialects } from '../../helpers/db.js';
 import { makeCsr, openssl } from '../../helpers/pki.js';
-import { pkiMessage, selfSignedSigner } from '../../helpers/scep-client.js';
+import { must, pkiMessage, selfSignedSigner } from '../../helpers/scep-client.js';
 import { toPem } from '../../../ca/pki/pem.js';
 
 type Parser = Parameters<request.Test['parse']>[0];
@@ -33,10 +33,25 @@ describe.each(dialects)('SCEP routes on %s', (dialect) => {
     t = await testCore(dialect);
     const scep = defaultScepSettings();
     await t.profile({ scep }, 'default');
-    await t.profile({ scep: { ...scep, caCertFormat: 'ra-only', capabilities: ['SHA-256', 'AES', 'Bogus', 'GetNextCACert'] } }, 'raonly');
+    await t.profile(
+      {
+        scep: {
+          ...scep,
+          caCertFormat: 'ra-only',
+          capabilities: ['SHA-256', 'AES', 'Bogus', 'GetNextCACert'],
+        },
+      },
+      'raonly',
+    );
     await t.profile({ protocols: ['acme'] }, 'acmeonly');
     const open = await t.store.profiles.getByName('default');
-    await t.core.codes.create({ profile: open!, purpose: 'scep-challenge', actor: 'a', secret: 'pw', singleUse: false });
+    await t.core.codes.create({
+      profile: must(open),
+      purpose: 'scep-challenge',
+      actor: 'a',
+      secret: 'pw',
+      singleUse: false,
+    });
     const ra = await t.ca.scepRa();
     service = new ScepService({
       core: t.core,
@@ -51,24 +66,44 @@ describe.each(dialects)('SCEP routes on %s', (dialect) => {
   });
 
   it('When GetCACaps is asked on any suffix, Then text/plain, one keyword per line', async () => {
-    for (const path of ['/scep/default', '/scep/default/cgi-bin/pkiclient.exe', '/scep', '/scep/pkiclient.exe']) {
+    for (const path of [
+      '/scep/default',
+      '/scep/default/cgi-bin/pkiclient.exe',
+      '/scep',
+      '/scep/pkiclient.exe',
+    ]) {
       const res = await request(app).get(`${path}?operation=GetCACaps`);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
-      expect(res.text.split('\n')).toEqual(['AES', 'DES3', 'POSTPKIOperation', 'Renewal', 'SHA-1', 'SHA-256', 'SHA-384', 'SHA-512', 'SCEPStandard']);
+      expect(res.text.split('\n')).toEqual([
+        'AES',
+        'DES3',
+        'POSTPKIOperation',
+        'Renewal',
+        'SHA-1',
+        'SHA-256',
+        'SHA-384',
+        'SHA-512',
+        'SCEPStandard',
+      ]);
     }
   });
 
   it('When the profile lists unknown capabilities, Then only real ones are shown; GetNextCACert only during a rollover', async () => {
     expect((await request(app).get('/scep/raonly?operation=GetCACaps')).text).toBe('SHA-256\nAES');
     nextChain = t.ca.caChain();
-    expect((await request(app).get('/scep/raonly?operation=GetCACaps')).text).toBe('SHA-256\nAES\nGetNextCACert');
+    expect((await request(app).get('/scep/raonly?operation=GetCACaps')).text).toBe(
+      'SHA-256\nAES\nGetNextCACert',
+    );
     const next = await request(app).get('/scep/raonly?operation=GetNextCACert').buffer(true).parse(binary);
     expect(next.status).toBe(200);
     expect(next.headers['content-type']).toMatch(/application\/x-x509-next-ca-cert/);
-    const out = openssl(['cms', '-verify', '-noverify', '-inform', 'DER', '-in', 'n.der', '-out', 'inner.der'], {
-      files: { 'n.der': next.body as Buffer },
-    });
+    const out = openssl(
+      ['cms', '-verify', '-noverify', '-inform', 'DER', '-in', 'n.der', '-out', 'inner.der'],
+      {
+        files: { 'n.der': next.body as Buffer },
+      },
+    );
     expect(out.status).toBe(0);
     nextChain = null;
     expect((await request(app).get('/scep/raonly?operation=GetNextCACert')).status).toBe(404);
@@ -77,7 +112,9 @@ describe.each(dialects)('SCEP routes on %s', (dialect) => {
   it('When GetCACert is asked, Then a PKCS#7 with the RA first and the chain; ra-only answers the RA DER', async () => {
     const res = await request(app).get('/scep/default?operation=GetCACert').buffer(true).parse(binary);
     expect(res.headers['content-type']).toMatch(/application\/x-x509-ca-ra-cert/);
-    const printed = openssl(['pkcs7', '-inform', 'DER', '-in', 'c.p7', '-print_certs', '-noout'], { files: { 'c.p7': res.body as Buffer } });
+    const printed = openssl(['pkcs7', '-inform', 'DER', '-in', 'c.p7', '-print_certs', '-noout'], {
+      files: { 'c.p7': res.body as Buffer },
+    });
     expect(printed.stdout.match(/subject=.*/g)).toEqual([
       expect.stringContaining('SCEP RA'),
       expect.stringContaining('Issuing CA'),
@@ -106,15 +143,28 @@ describe.each(dialects)('SCEP routes on %s', (dialect) => {
   it('When random or truncated bodies are POSTed, Then never a 500', async () => {
     const signer = selfSignedSigner();
     const csr = makeCsr({ key: 'rsa-2048', challengePassword: 'pw' });
-    const good = pkiMessage({ messageType: 19, signer, recipient: service.ra.certificate, content: csr.der }).der;
-    const bodies = [Buffer.alloc(0), Buffer.from('garbage'), Buffer.from(good).subarray(0, 500), Buffer.from(good).subarray(0, good.length - 3)];
+    const good = pkiMessage({
+      messageType: 19,
+      signer,
+      recipient: service.ra.certificate,
+      content: csr.der,
+    }).der;
+    const bodies = [
+      Buffer.alloc(0),
+      Buffer.from('garbage'),
+      Buffer.from(good).subarray(0, 500),
+      Buffer.from(good).subarray(0, good.length - 3),
+    ];
     for (let i = 40; i < good.length; i += 97) {
       const b = Buffer.from(good);
       b[i] = (b[i] ?? 0) ^ 0xff;
       bodies.push(b);
     }
     for (const body of bodies) {
-      const res = await request(app).post('/scep/default?operation=PKIOperation').set('Content-Type', 'application/x-pki-message').send(body);
+      const res = await request(app)
+        .post('/scep/default?operation=PKIOperation')
+        .set('Content-Type', 'application/x-pki-message')
+        .send(body);
       expect([200, 400]).toContain(res.status);
     }
   });
@@ -122,7 +172,13 @@ describe.each(dialects)('SCEP routes on %s', (dialect) => {
   it('When a PKCSReq succeeds, Then openssl verifies the CertRep signature and decrypts its envelope with the client key', async () => {
     const signer = selfSignedSigner();
     const csr = makeCsr({ key: 'rsa-2048', subject: 'CN=openssl.example', challengePassword: 'pw' });
-    const msg = pkiMessage({ messageType: 19, signer, recipient: service.ra.certificate, content: csr.der, cipher: 'aes-128-cbc' });
+    const msg = pkiMessage({
+      messageType: 19,
+      signer,
+      recipient: service.ra.certificate,
+      content: csr.der,
+      cipher: 'aes-128-cbc',
+    });
     const res = await request(app)
       .post('/scep/default/pkiclient.exe?operation=PKIOperation')
       .set('Content-Type', 'application/x-pki-message')
@@ -136,10 +192,40 @@ describe.each(dialects)('SCEP routes on %s', (dialect) => {
       'client.pem': toPem(signer.certificateDer, 'CERTIFICATE'),
       'client.key': signer.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
     };
-    const verify = openssl(['cms', '-verify', '-inform', 'DER', '-in', 'rep.der', '-noverify', '-certfile', 'ra.pem', '-out', 'env.der', '-binary'], { files });
+    const verify = openssl(
+      [
+        'cms',
+        '-verify',
+        '-inform',
+        'DER',
+        '-in',
+        'rep.der',
+        '-noverify',
+        '-certfile',
+        'ra.pem',
+        '-out',
+        'env.der',
+        '-binary',
+      ],
+      { files },
+    );
     expect(verify.stderr).toMatch(/Verification successful/);
     const decrypt = openssl(
-      ['cms', '-decrypt', '-inform', 'DER', '-in', 'env.der', '-recip', 'client.pem', '-inkey', 'client.key', '-out', 'certs.der', '-binary'],
+      [
+        'cms',
+        '-decrypt',
+        '-inform',
+        'DER',
+        '-in',
+        'env.der',
+        '-recip',
+        'client.pem',
+        '-inkey',
+        'client.key',
+        '-out',
+        'certs.der',
+        '-binary',
+      ],
       { files: { ...files, 'env.der': readFile(verify.dir, 'env.der') } },
     );
     expect(decrypt.status).toBe(0);

@@ -11,7 +11,7 @@ import { loadConfig } from '../../../src/config/load.js';
 import { createLogger } from '../../../src/http/logger.js';
 import { startGateway, type RunningGateway } from '../../../src/main.js';
 import { makeCsr } from '../../helpers/pki.js';
-import { pkiMessage, readCertRep, selfSignedSigner } from '../../helpers/scep-client.js';
+import { must, pkiMessage, readCertRep, selfSignedSigner } from '../../helpers/scep-client.js';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { fromPem } from '../../../ca/pki/pem.js';
@@ -20,7 +20,9 @@ describe('SCEP in the running gateway', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gateway-scep-'));
   let gw: RunningGateway;
   beforeAll(async () => {
-    const config = loadConfig({ env: { GATEWAY_DATA_DIR: dataDir, GATEWAY_HTTPS_PORT: '0', GATEWAY_HTTP_PORT: '0' } });
+    const config = loadConfig({
+      env: { GATEWAY_DATA_DIR: dataDir, GATEWAY_HTTPS_PORT: '0', GATEWAY_HTTP_PORT: '0' },
+    });
     gw = await startGateway(config, createLogger('silent', new PassThrough()));
   });
   afterAll(async () => {
@@ -30,14 +32,26 @@ describe('SCEP in the running gateway', () => {
 
   it('When a PKIOperation GET URL is 40 KB long, Then the listener accepts it and answers a CertRep', async () => {
     const profile = await gw.store.profiles.getByName('default');
-    await gw.core.codes.create({ profile: profile!, purpose: 'scep-challenge', actor: 'test', secret: 'long-get', singleUse: false });
+    await gw.core.codes.create({
+      profile: must(profile),
+      purpose: 'scep-challenge',
+      actor: 'test',
+      secret: 'long-get',
+      singleUse: false,
+    });
     const ra = await gw.ca.scepRa();
     const raCert = AsnConvert.parse(fromPem(ra.certificatePem, 'CERTIFICATE'), Certificate);
     const signer = selfSignedSigner();
     const csr = makeCsr({ key: 'rsa-2048', subject: 'CN=long.example', challengePassword: 'long-get' });
     const msg = pkiMessage({ messageType: 19, signer, recipient: raCert, content: csr.der });
     // Cisco style: base64 wrapped with %0A every 64 characters, padded out with a harmless parameter.
-    const wrapped = Buffer.from(msg.der).toString('base64').match(/.{1,64}/g)!.map(encodeURIComponent).join('%0A');
+    const wrapped = must(
+      Buffer.from(msg.der)
+        .toString('base64')
+        .match(/.{1,64}/g),
+    )
+      .map(encodeURIComponent)
+      .join('%0A');
     const url = `${gw.urls.http}/scep/default/cgi-bin/pkiclient.exe?operation=PKIOperation&message=${wrapped}&pad=${'x'.repeat(40_000)}`;
     const res = await fetch(url);
     expect(res.status).toBe(200);

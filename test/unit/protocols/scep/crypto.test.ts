@@ -27,7 +27,10 @@ describe('unwrapKey (PKCS#1 v1.5 with implicit rejection)', () => {
     ['short ciphertext', () => randomBytes(10)],
     ['empty', () => new Uint8Array()],
     ['all 0xff (not below the modulus)', () => Buffer.alloc(256, 0xff)],
-    ['OAEP-padded key', () => publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING }, randomBytes(16))],
+    [
+      'OAEP-padded key',
+      () => publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING }, randomBytes(16)),
+    ],
   ])('fail/%s → a synthetic key of the right length', (_name, make) => {
     expect(unwrapKey(privateKey, make(), 16)).toHaveLength(16);
   });
@@ -55,18 +58,31 @@ describe('content ciphers', () => {
     const data = randomBytes(45);
     const encrypted = encryptContent(spec, key, iv, data);
     expect(decryptContent(spec, key, iv, encrypted)).toEqual(data);
-    const args = ['enc', '-d', `-${name}`, '-K', key.toString('hex'), '-iv', iv.toString('hex'), '-in', 'c.bin'];
+    const args = [
+      'enc',
+      '-d',
+      `-${name}`,
+      '-K',
+      key.toString('hex'),
+      '-iv',
+      iv.toString('hex'),
+      '-in',
+      'c.bin',
+    ];
     if (name === 'des-cbc') args.push('-provider', 'legacy', '-provider', 'default');
     // OpenSSL decrypts what we encrypted (and checks the padding); DES needs its legacy provider.
     expect(opensslOk([...args, '-out', 'p.bin'], { files: { 'c.bin': encrypted } })).toBe('');
   });
 
-  it.each(ciphers.map((c) => [c.name, c] as const))('fail/%s with a wrong key or truncated data throws', (_name, spec) => {
-    const key = randomBytes(spec.keyLength);
-    const iv = randomBytes(spec.ivLength);
-    const encrypted = encryptContent(spec, key, iv, randomBytes(40));
-    expect(() => decryptContent(spec, key, iv, encrypted.subarray(0, encrypted.length - 1))).toThrow();
-    expect(() => decryptContent(spec, key.subarray(1), iv, encrypted)).toThrow();
-    expect(() => decryptContent(spec, key, iv, new Uint8Array())).toThrow();
-  });
+  it.each(ciphers.map((c) => [c.name, c] as const))(
+    'fail/%s with a wrong key or truncated data throws',
+    (_name, spec) => {
+      const key = randomBytes(spec.keyLength);
+      const iv = randomBytes(spec.ivLength);
+      const encrypted = encryptContent(spec, key, iv, randomBytes(40));
+      expect(() => decryptContent(spec, key, iv, encrypted.subarray(0, encrypted.length - 1))).toThrow();
+      expect(() => decryptContent(spec, key.subarray(1), iv, encrypted)).toThrow();
+      expect(() => decryptContent(spec, key, iv, new Uint8Array())).toThrow();
+    },
+  );
 });

@@ -9,13 +9,20 @@ import { parseDn } from '../../../../ca/pki/names.js';
 import { ScepFailure, ScepHttpError } from '../../../../protocols/scep/errors.js';
 import { subjectNames } from '../../../../protocols/scep/leniency.js';
 import { readOctetString, readString } from '../../../../protocols/scep/wire/attributes.js';
-import { integer, octetString, printableString, sequence, utf8String, tlv } from '../../../../protocols/scep/wire/der.js';
+import {
+  integer,
+  octetString,
+  printableString,
+  sequence,
+  utf8String,
+  tlv,
+} from '../../../../protocols/scep/wire/der.js';
 import { openEnvelope, sealEnvelope } from '../../../../protocols/scep/wire/envelope.js';
 import { parseIssuerAndSerial, parseIssuerAndSubject } from '../../../../protocols/scep/wire/message-data.js';
 import { parsePkiMessage, verifyPkiMessage } from '../../../../protocols/scep/wire/pki-message.js';
 import { ciphers } from '../../../../protocols/scep/crypto/algorithms.js';
 import { makeCsr } from '../../../helpers/pki.js';
-import { pkiMessage, selfSignedSigner } from '../../../helpers/scep-client.js';
+import { must, pkiMessage, selfSignedSigner } from '../../../helpers/scep-client.js';
 
 const ra = selfSignedSigner(generateKeyPairSync('rsa', { modulusLength: 2048 }), { subject: 'CN=Test RA' });
 const client = selfSignedSigner();
@@ -38,8 +45,14 @@ describe('parsePkiMessage', () => {
     ['an empty SEQUENCE', Buffer.from([0x30, 0x00])],
     ['a ContentInfo of id-data', sequence(tlv(0x06, Buffer.from('2a864886f70d010701', 'hex')))],
     ['a CSR instead of a pkiMessage', csr.der],
-    ['random octets after a SEQUENCE header', Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x00]), randomBytes(256)])],
-    ['too large', Buffer.concat([Buffer.from([0x30, 0x84, 0x00, 0x10, 0x00, 0x00]), Buffer.alloc(1_048_576)])],
+    [
+      'random octets after a SEQUENCE header',
+      Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x00]), randomBytes(256)]),
+    ],
+    [
+      'too large',
+      Buffer.concat([Buffer.from([0x30, 0x84, 0x00, 0x10, 0x00, 0x00]), Buffer.alloc(1_048_576)]),
+    ],
   ])('fail/%s → ScepHttpError', (_name, der) => {
     expect(() => parsePkiMessage(der)).toThrow(ScepHttpError);
   });
@@ -67,7 +80,13 @@ describe('parsePkiMessage', () => {
   });
 
   it('fail/missing transactionID → ScepHttpError', () => {
-    const bare = pkiMessage({ messageType: 19, signer: client, recipient: ra.certificate, content: csr.der, transactionID: '' });
+    const bare = pkiMessage({
+      messageType: 19,
+      signer: client,
+      recipient: ra.certificate,
+      content: csr.der,
+      transactionID: '',
+    });
     expect(() => parsePkiMessage(bare.der)).toThrow(/transactionID/);
   });
 
@@ -85,7 +104,7 @@ describe('openEnvelope', () => {
   });
 
   it('fail/a refused cipher → badAlg', () => {
-    const env = sealEnvelope(csr.der, ra.certificate, ciphers[0]!);
+    const env = sealEnvelope(csr.der, ra.certificate, must(ciphers[0]));
     expect(() => openEnvelope(env, ra, (c) => c.name !== 'des-cbc')).toThrow(
       expect.objectContaining({ failInfo: 'badAlg' }),
     );
@@ -97,11 +116,13 @@ describe('openEnvelope', () => {
     ['a SignedData ContentInfo', valid.der],
     ['garbage', randomBytes(300)],
   ])('fail/%s → badMessageCheck', (_name, der) => {
-    expect(() => openEnvelope(der, ra, accept)).toThrow(expect.objectContaining({ failInfo: 'badMessageCheck' }));
+    expect(() => openEnvelope(der, ra, accept)).toThrow(
+      expect.objectContaining({ failInfo: 'badMessageCheck' }),
+    );
   });
 
   it('fail/every truncation and bit flip → a ScepFailure', () => {
-    const env = Buffer.from(sealEnvelope(csr.der, ra.certificate, ciphers[4]!));
+    const env = Buffer.from(sealEnvelope(csr.der, ra.certificate, must(ciphers[4])));
     for (let i = 0; i < env.length; i += 11) {
       const flipped = Buffer.from(env);
       flipped[i] = (flipped[i] ?? 0) ^ 0x5a;
@@ -120,8 +141,14 @@ describe('messageData parsers', () => {
   const issuer = new Uint8Array(AsnConvert.serialize(parseDn('CN=Issuing CA')));
   const subject = new Uint8Array(AsnConvert.serialize(parseDn('CN=device, O=Org')));
   it('ok/IssuerAndSubject and IssuerAndSerialNumber', () => {
-    expect(parseIssuerAndSubject(sequence(issuer, subject))).toEqual({ issuer: 'CN=Issuing CA', subject: 'CN=device, O=Org' });
-    expect(parseIssuerAndSerial(sequence(issuer, integer(0x1234)))).toEqual({ issuer: 'CN=Issuing CA', serialNumber: '1234' });
+    expect(parseIssuerAndSubject(sequence(issuer, subject))).toEqual({
+      issuer: 'CN=Issuing CA',
+      subject: 'CN=device, O=Org',
+    });
+    expect(parseIssuerAndSerial(sequence(issuer, integer(0x1234)))).toEqual({
+      issuer: 'CN=Issuing CA',
+      serialNumber: '1234',
+    });
   });
   it.each([
     ['empty', new Uint8Array()],

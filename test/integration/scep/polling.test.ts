@@ -1,0 +1,101 @@
+/**
+ * Approval by polling (RFC 8894 §3.3.3, §4.4): PENDING, identical resends and CertPoll on the same
+ * request, SUCCESS after approval, FAILURE with the reason after rejection; badCertId for unknown ones.
+ */
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDn } from '../../../ca/pki/names.js';
+import { sequence } from '../../../protocols/scep/wire/der.js';
+import { MessageType } from '../../../protocols/scep/wire/oids.js';
+import { dialects } from '../../helpers/db.js';
+import { must, pkiMessage, readCertRep } from '../../helpers/scep-client.js';
+import { scepFixture, type ScepFixture } from './scep-fixture.js';
+
+describe.each(dialects)('CertPoll and approval on %s', (dialect) => {
+  let t: ScepFixture;
+  beforeAll(async () => {
+    t = await scepFixture(dialect);
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it('When approval is required, Then PKCSReq answers PENDING, resends and CertPoll stay PENDING, and approval turns them into SUCCESS', async () => {
+    const { profile, challenge } = await t.scepProfile({
+      approval: { required: true, approvers: 1, pendingTtlHours: 24 },
+    });
+    const req = t.pkcsReq({ challenge });
+    expect(readCertRep(await t.send(profile.name, req.der), req.signer).pkiStatus).toBe('3');
+    // micromdm's scepclient resends the identical message: same request, no second one.
+    expect(readCertRep(await t.send(profile.name, req.der), req.signer).pkiStatus).toBe('3');
+    const ias = issuerAndSubject(t, 'CN=device1.example');
+    const poll = pkiMessage({
+      messageType: MessageType.CertPoll,
+      transactionID: req.transactionID,
+      signer: req.signer,
+      recipient: t.service.ra.certificate,
+      content: ias,
+    });
+    expect(readCertRep(await t.send(profile.name, poll.der), req.signer).pkiStatus).toBe('3');
+    const request = await t.store.requests.findByExternalRef('scep', req.transactionID);
+    expect(request?.status).toBe('pending');
+    await t.core.decide({ requestId: must(request).id, actor: 'approver', decision: 'approve' });
+    const done = readCertRep(await t.send(profile.name, poll.der), req.signer);
+    expect(done.pkiStatus).toBe('0');
+    expect(done.certificates[0]).toBeDefined();
+    // The resend also answers SUCCESS with the same certificate.
+    const again = readCertRep(await t.send(profile.name, req.der), req.signer);
+    expect(again.pkiStatus).toBe('0');
+    expect(Buffer.from(must(again.certificates[0]).tbsCertificate.serialNumber)).toEqual(
+      Buffer.from(must(done.certificates[0]).tbsCertificate.serialNumber),
+    );
+  });
+
+  it('When an approver rejects, Then the poll answers FAILURE badRequest with the reason', async () => {
+    const { profile, challenge } = await t.scepProfile({
+      approval: { required: true, approvers: 1, pendingTtlHours: 24 },
+    });
+    const req = t.pkcsReq({ challenge });
+    expect(readCertRep(await t.send(profile.name, req.der), req.signer).pkiStatus).toBe('3');
+    const request = await t.store.requests.findByExternalRef('scep', req.transactionID);
+    await t.core.decide({
+      requestId: must(request).id,
+      actor: 'approver',
+      decision: 'reject',
+      comment: 'unknown device',
+    });
+    const rep = readCertRep(await t.send(profile.name, req.der), req.signer);
+    expect(rep).toMatchObject({ pkiStatus: '2', failInfo: '2', failInfoText: 'unknown device' });
+  });
+
+  it('When the transactionID is reused with another CSR, Then FAILURE badRequest', async () => {
+    const { profile, challenge } = await t.scepProfile({
+      approval: { required: true, approvers: 1, pendingTtlHours: 24 },
+    });
+    const first = t.pkcsReq({ challenge });
+    await t.send(profile.name, first.der);
+    const second = t.pkcsReq({ challenge, transactionID: first.transactionID });
+    const rep = readCertRep(await t.send(profile.name, second.der), second.signer);
+    expect(rep).toMatchObject({ pkiStatus: '2', failInfo: '2' });
+    expect(rep.failInfoText).toMatch(/transactionID/);
+  });
+
+  it('When a CertPoll names an unknown transaction, Then FAILURE badCertId', async () => {
+    const { profile } = await t.scepProfile();
+    const poll = pkiMessage({
+      messageType: MessageType.CertPoll,
+      signer: t.signer,
+      recipient: t.service.ra.certificate,
+      content: issuerAndSubject(t, 'CN=nobody'),
+    });
+    expect(readCertRep(await t.send(profile.name, poll.der), t.signer)).toMatchObject({
+      pkiStatus: '2',
+      failInfo: '4',
+    });
+  });
+});
+
+function issuerAndSubject(t: ScepFixture, subject: string): Uint8Array {
+  const issuer = new Uint8Array(AsnConvert.serialize(must(t.service.ra.issuing).tbsCertificate.subject));
+  return sequence(issuer, new Uint8Array(AsnConvert.serialize(parseDn(subject))));
+}
