@@ -8,7 +8,7 @@
  *   npm run build && npx tsx bench/acme.ts [--quick] [--only pebble,sqlite,postgres] [--c 1,8,32]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,10 +17,12 @@ import { runLoad, type DriverResult } from './acme/driver.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
-const option = (name: string) => args[args.indexOf(`--${name}`) + 1];
+/** The value after --name, or `fallback` when the flag is absent. */
+const option = (name: string, fallback: string) =>
+  args.includes(`--${name}`) ? (args[args.indexOf(`--${name}`) + 1] ?? fallback) : fallback;
 const quick = flag('quick');
-const targets = (option('only') && args.includes('--only') ? option('only')! : 'pebble,sqlite,postgres').split(',');
-const levels = (args.includes('--c') ? option('c')! : '1,8,32').split(',').map(Number);
+const targets = option('only', 'pebble,sqlite,postgres').split(',');
+const levels = option('c', '1,8,32').split(',').map(Number);
 const countFor = (c: number) => (quick ? 20 * c : c === 1 ? 100 : c === 8 ? 400 : 800);
 const work = mkdtempSync(join(tmpdir(), 'acme-bench-'));
 const started: ChildProcess[] = [];
@@ -60,6 +62,18 @@ function cpuMs(pid: number): number {
   return (ticks * 1000) / Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
 }
 
+/** CPU ms per thread name (libuv pool, V8 GC, main), for BENCH_THREADS=1. */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(`${name}/${tid === String(pid) ? 'main' : tid}`, (Number(f[11]) + Number(f[12])) * 10);
+  }
+  return out;
+}
+
 async function waitFor(url: string, caFile: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`${url}: the server exited`);
@@ -75,10 +89,55 @@ function pebbleTls(): string {
     const r = spawnSync('openssl', a, { cwd: work });
     if (r.status !== 0) throw new Error(`openssl ${a.join(' ')}: ${r.stderr.toString()}`);
   };
-  ssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=bench root', '-keyout', 'ca.key', '-out', 'ca.pem']);
-  ssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=localhost', '-keyout', 'pebble.key', '-out', 'pebble.csr']);
+  ssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=bench root',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+  ]);
+  ssl([
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    'pebble.key',
+    '-out',
+    'pebble.csr',
+  ]);
   writeFileSync(join(work, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  ssl(['x509', '-req', '-in', 'pebble.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'ext.cnf', '-out', 'pebble.pem']);
+  ssl([
+    'x509',
+    '-req',
+    '-in',
+    'pebble.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+    '-out',
+    'pebble.pem',
+  ]);
   return join(work, 'ca.pem');
 }
 
@@ -107,16 +166,26 @@ async function startPebble(dnsPort: number, http01Port: number): Promise<Server>
       },
     }),
   );
-  const child = start('pebble', ['-config', config, '-dnsserver', `127.0.0.1:${dnsPort}`], {
-    PEBBLE_VA_NOSLEEP: '1',
-    PEBBLE_WFE_NONCEREJECT: '0',
-  }, 'pebble.log');
+  const child = start(
+    'pebble',
+    ['-config', config, '-dnsserver', `127.0.0.1:${dnsPort}`],
+    {
+      PEBBLE_VA_NOSLEEP: '1',
+      PEBBLE_WFE_NONCEREJECT: '0',
+    },
+    'pebble.log',
+  );
   const directory = `https://127.0.0.1:${port}/dir`;
   await waitFor(directory, caFile, child);
   return { child, directory, caFile };
 }
 
-async function startGateway(dialect: string, dnsPort: number, http01Port: number, run: string): Promise<Server> {
+async function startGateway(
+  dialect: string,
+  dnsPort: number,
+  http01Port: number,
+  run: string,
+): Promise<Server> {
   const dataDir = join(work, `gw-${run}`);
   const https = await freePort();
   const env: Record<string, string> = {
@@ -134,10 +203,16 @@ async function startGateway(dialect: string, dnsPort: number, http01Port: number
     env.GATEWAY_DATABASE_POOL_MAX = '10';
   }
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const child = start('node', [...nodeArgs, join(ROOT, 'dist/src/cli.js'), 'serve'], env, `gateway-${run}.log`);
+  const child = start(
+    'node',
+    [...nodeArgs, join(ROOT, 'dist/src/cli.js'), 'serve'],
+    env,
+    `gateway-${run}.log`,
+  );
   const caFile = join(dataDir, 'root-ca.pem');
   await new Promise((r) => setTimeout(r, 300));
-  for (let i = 0; i < 100 && spawnSync('test', ['-f', caFile]).status !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && spawnSync('test', ['-f', caFile]).status !== 0; i++)
+    await new Promise((r) => setTimeout(r, 100));
   await waitFor(`https://localhost:${https}/healthz`, caFile, child);
   return { child, directory: `https://localhost:${https}/acme/directory`, caFile };
 }
@@ -152,25 +227,48 @@ interface Row {
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 const certsPerSecond = (r: Row) => (r.result.completed * 1000) / r.result.wallMs;
 const cpuPerCert = (r: Row) => r.cpuMs / Math.max(1, r.result.completed);
 
 async function main(): Promise<void> {
-  if (spawnSync('test', ['-f', join(ROOT, 'dist/src/cli.js')]).status !== 0) throw new Error('run npm run build first');
+  if (spawnSync('test', ['-f', join(ROOT, 'dist/src/cli.js')]).status !== 0)
+    throw new Error('run npm run build first');
   pebbleTls();
   const dnsPort = await freePort();
-  start('pebble-challtestsrv', ['-dns01', `127.0.0.1:${dnsPort}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `127.0.0.1:${await freePort()}`, '-defaultIPv6', ''], {}, 'challtestsrv.log');
+  start(
+    'pebble-challtestsrv',
+    [
+      '-dns01',
+      `127.0.0.1:${dnsPort}`,
+      '-http01',
+      '',
+      '-https01',
+      '',
+      '-tlsalpn01',
+      '',
+      '-management',
+      `127.0.0.1:${await freePort()}`,
+      '-defaultIPv6',
+      '',
+    ],
+    {},
+    'challtestsrv.log',
+  );
   await new Promise((r) => setTimeout(r, 300));
   const rows: Row[] = [];
   for (const target of targets) {
     for (const c of levels) {
       const http01Port = await freePort();
       const run = `${target}-c${c}`;
-      const server = target === 'pebble' ? await startPebble(dnsPort, http01Port) : await startGateway(target, dnsPort, http01Port, run);
+      const server =
+        target === 'pebble'
+          ? await startPebble(dnsPort, http01Port)
+          : await startGateway(target, dnsPort, http01Port, run);
       let cpuBefore = 0;
+      let threadsBefore = new Map<string, number>();
       const pid = server.child.pid as number;
       const result = await runLoad(
         {
@@ -183,9 +281,24 @@ async function main(): Promise<void> {
           runId: run,
           deadlineMs: 120_000,
         },
-        () => (cpuBefore = cpuMs(pid)),
-      ).catch((err: unknown): DriverResult => ({ completed: 0, failed: countFor(c), wallMs: 1, latenciesMs: [], errors: [String(err)] }));
+        () => {
+          cpuBefore = cpuMs(pid);
+          if (process.env.BENCH_THREADS) threadsBefore = threadCpu(pid);
+        },
+      ).catch((err: unknown): DriverResult => ({
+        completed: 0,
+        failed: countFor(c),
+        wallMs: 1,
+        latenciesMs: [],
+        errors: [String(err)],
+      }));
       const row = { target, c, result, cpuMs: cpuBefore ? cpuMs(pid) - cpuBefore : NaN };
+      if (process.env.BENCH_THREADS) {
+        const after = [...threadCpu(pid)].map(
+          ([name, ms]) => `${name} ${ms - (threadsBefore.get(name) ?? 0)}`,
+        );
+        console.log(`  threads (CPU ms): ${after.join(', ')}`);
+      }
       rows.push(row);
       await stop(server.child);
       console.log(
@@ -201,6 +314,12 @@ async function main(): Promise<void> {
       const g = rows.find((r) => r.target === target && r.c === c);
       const p = rows.find((r) => r.target === 'pebble' && r.c === c);
       if (!g || !p) continue;
+      if (p.result.failed > 0) {
+        console.log(
+          `${target.padEnd(8)} C=${String(c).padEnd(2)} no ratio: Pebble failed ${p.result.failed} of ${countFor(c)} (it hung)`,
+        );
+        continue;
+      }
       console.log(
         `${target.padEnd(8)} C=${String(c).padEnd(2)} throughput ×${(certsPerSecond(g) / certsPerSecond(p)).toFixed(2)}  ` +
           `CPU/cert ×${(cpuPerCert(g) / cpuPerCert(p)).toFixed(2)}  p99 ${percentile(g.result.latenciesMs, 99).toFixed(0)} ms vs ${percentile(p.result.latenciesMs, 99).toFixed(0)} ms`,

@@ -234,7 +234,12 @@ async function main(argv: string[]): Promise<number> {
     case 'acme-account': {
       if (sub !== 'approve' || !values.id) break;
       await withGateway(config, async (gateway) => {
-        const account = await approveAccount(gateway.core, createAcmeStore(gateway.store.knex), values.id ?? '', 'cli');
+        const account = await approveAccount(
+          gateway.core,
+          createAcmeStore(gateway.store.knex),
+          values.id ?? '',
+          'cli',
+        );
         console.log(`ACME account ${account.id} approved`);
       });
       return 0;

@@ -54,13 +54,21 @@ class Http {
         {
           method,
           agent: this.#agent,
-          headers: body ? { 'content-type': 'application/jose+json', 'content-length': Buffer.byteLength(body) } : {},
+          headers: body
+            ? { 'content-type': 'application/jose+json', 'content-length': Buffer.byteLength(body) }
+            : {},
           timeout: 15_000,
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString(),
+            }),
+          );
           res.on('error', reject);
         },
       );
@@ -92,12 +100,27 @@ class Account {
   async post(url: string, payload: unknown | ''): Promise<Reply> {
     for (let attempt = 0; attempt < 5; attempt++) {
       if (performance.now() > this.stopAt) throw new Error('run deadline passed');
-      if (!this.nonce) this.nonce = String((await this.http.send('HEAD', this.dir.newNonce as string)).headers['replay-nonce']);
-      const header = { alg: 'ES256', nonce: this.nonce, url, ...(this.kid ? { kid: this.kid } : { jwk: this.jwk }) };
+      if (!this.nonce)
+        this.nonce = String(
+          (await this.http.send('HEAD', this.dir.newNonce as string)).headers['replay-nonce'],
+        );
+      const header = {
+        alg: 'ES256',
+        nonce: this.nonce,
+        url,
+        ...(this.kid ? { kid: this.kid } : { jwk: this.jwk }),
+      };
       const p = b64(JSON.stringify(header));
       const body = payload === '' ? '' : b64(JSON.stringify(payload));
-      const signature = sign('sha256', Buffer.from(`${p}.${body}`), { key: this.key.privateKey as KeyObject, dsaEncoding: 'ieee-p1363' });
-      const reply = await this.http.send('POST', url, JSON.stringify({ protected: p, payload: body, signature: b64(signature) }));
+      const signature = sign('sha256', Buffer.from(`${p}.${body}`), {
+        key: this.key.privateKey as KeyObject,
+        dsaEncoding: 'ieee-p1363',
+      });
+      const reply = await this.http.send(
+        'POST',
+        url,
+        JSON.stringify({ protected: p, payload: body, signature: b64(signature) }),
+      );
       this.nonce = String(reply.headers['replay-nonce'] ?? '');
       if (reply.status === 400 && reply.body.includes('badNonce')) continue;
       return reply;
@@ -114,36 +137,53 @@ function json(reply: Reply, what: string): Record<string, unknown> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One certificate, start to finish; resolves with its latency in ms. */
-async function issueOne(account: Account, keyAuths: Map<string, string>, name: string, csr: Buffer): Promise<number> {
+async function issueOne(
+  account: Account,
+  keyAuths: Map<string, string>,
+  name: string,
+  csr: Buffer,
+): Promise<number> {
   const started = performance.now();
-  const orderReply = await account.post(account.dir.newOrder as string, { identifiers: [{ type: 'dns', value: name }] });
+  const orderReply = await account.post(account.dir.newOrder as string, {
+    identifiers: [{ type: 'dns', value: name }],
+  });
   const order = json(orderReply, 'newOrder');
   const orderUrl = String(orderReply.headers.location);
   for (const authzUrl of order.authorizations as string[]) {
     const authz = json(await account.post(authzUrl, ''), 'authz');
     if (authz.status === 'valid') continue;
-    const challenge = (authz.challenges as { type: string; url: string; token: string }[]).find((c) => c.type === 'http-01');
+    const challenge = (authz.challenges as { type: string; url: string; token: string }[]).find(
+      (c) => c.type === 'http-01',
+    );
     if (!challenge) throw new Error('no http-01 challenge');
     keyAuths.set(challenge.token, `${challenge.token}.${account.thumbprint}`);
     json(await account.post(challenge.url, {}), 'challenge');
     for (let i = 0; ; i++) {
       const state = json(await account.post(authzUrl, ''), 'authz poll');
       if (state.status === 'valid') break;
-      if (state.status !== 'pending' || i > 500) throw new Error(`authz ${String(state.status)}: ${JSON.stringify(state).slice(0, 300)}`);
+      if (state.status !== 'pending' || i > 500)
+        throw new Error(`authz ${String(state.status)}: ${JSON.stringify(state).slice(0, 300)}`);
       await sleep(10);
     }
     keyAuths.delete(challenge.token);
   }
   let state = json(await account.post(order.finalize as string, { csr: b64(csr) }), 'finalize');
   for (let i = 0; state.status !== 'valid'; i++) {
-    if (state.status !== 'processing' && state.status !== 'ready') throw new Error(`order ${String(state.status)}`);
+    if (state.status !== 'processing' && state.status !== 'ready')
+      throw new Error(`order ${String(state.status)}`);
     if (i > 500) throw new Error('order never valid');
     await sleep(10);
     state = json(await account.post(orderUrl, ''), 'order poll');
   }
   const cert = await account.post(state.certificate as string, '');
-  if (cert.status !== 200 || !cert.body.includes('BEGIN CERTIFICATE')) throw new Error(`certificate: HTTP ${cert.status}`);
+  if (cert.status !== 200 || !cert.body.includes('BEGIN CERTIFICATE'))
+    throw new Error(`certificate: HTTP ${cert.status}`);
   return performance.now() - started;
+}
+
+interface Job {
+  name: string;
+  der: Buffer;
 }
 
 function http01Server(port: number, keyAuths: Map<string, string>): Promise<Server> {
@@ -181,7 +221,12 @@ export async function runLoad(o: DriverOptions, onMeasureStart?: () => void): Pr
       }),
     );
     // Warm-up: one certificate per worker (JIT, connection pools, prepared statements).
-    await Promise.all(accounts.map((a, i) => issueOne(a, keyAuths, csrs[o.count + i]!.name, csrs[o.count + i]!.der)));
+    await Promise.all(
+      accounts.map((a, i) => {
+        const job = csrs[o.count + i] as Job;
+        return issueOne(a, keyAuths, job.name, job.der);
+      }),
+    );
 
     onMeasureStart?.();
     const latencies: number[] = [];
@@ -194,7 +239,7 @@ export async function runLoad(o: DriverOptions, onMeasureStart?: () => void): Pr
     await Promise.all(
       accounts.map(async (a) => {
         while (next < o.count && performance.now() < deadline) {
-          const job = csrs[next++]!;
+          const job = csrs[next++] as Job;
           try {
             latencies.push(await issueOne(a, keyAuths, job.name, job.der));
           } catch (err) {

@@ -8,14 +8,24 @@ import type { Core } from '../../src/core/core.js';
 import { CoreError } from '../../src/core/errors.js';
 import type { Account, AcmeStore } from './store.js';
 
-export async function approveAccount(core: Core, store: AcmeStore, id: string, actor: string): Promise<Account> {
+export async function approveAccount(
+  core: Core,
+  store: AcmeStore,
+  id: string,
+  actor: string,
+): Promise<Account> {
   const account = await store.accounts.get(id);
   if (!account) throw new CoreError('not_found', `No ACME account ${id}`);
   if (account.approved) return account;
   const next: Account = { ...account, approved: true, updatedAt: core.clock.now() };
   await store.accounts.update(next);
   await core.store.transaction((tx) =>
-    appendAudit(tx, core.clock, { actor, action: 'acme-account.approved', targetType: 'acme-account', targetId: id }),
+    appendAudit(tx, core.clock, {
+      actor,
+      action: 'acme-account.approved',
+      targetType: 'acme-account',
+      targetId: id,
+    }),
   );
   return next;
 }

@@ -41,7 +41,11 @@ export interface AcmeFace {
 export function createAcmeFace(input: AcmeFaceInput): AcmeFace {
   const { dnsResolver, ...validation } = input.validation;
   const rateLimiter = new RateLimiter(
-    input.rateLimits ?? { newAccountsPerIpPerHour: 0, newOrdersPerAccountPerHour: 0, failedValidationsPerAccountPerHour: 0 },
+    input.rateLimits ?? {
+      newAccountsPerIpPerHour: 0,
+      newOrdersPerAccountPerHour: 0,
+      failedValidationsPerAccountPerHour: 0,
+    },
     input.core.clock,
   );
   const validator = new ChallengeValidator({

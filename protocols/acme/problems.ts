@@ -14,7 +14,10 @@ export const problemTypes = {
   badNonce: { status: 400, detail: 'The nonce is invalid or has been used' },
   badPublicKey: { status: 400, detail: 'The JWS was signed by a public key the server does not support' },
   badRevocationReason: { status: 400, detail: 'The revocation reason is not allowed' },
-  badSignatureAlgorithm: { status: 400, detail: 'The JWS was signed with an algorithm the server does not support' },
+  badSignatureAlgorithm: {
+    status: 400,
+    detail: 'The JWS was signed with an algorithm the server does not support',
+  },
   caa: { status: 403, detail: 'CAA records forbid the CA from issuing a certificate' },
   compound: { status: 400, detail: 'Several errors occurred; see the subproblems' },
   connection: { status: 400, detail: 'The server could not connect to the validation target' },
@@ -22,6 +25,8 @@ export const problemTypes = {
   externalAccountRequired: { status: 400, detail: 'This directory requires an external account binding' },
   incorrectResponse: { status: 403, detail: 'The response received did not match the challenge' },
   invalidContact: { status: 400, detail: 'A contact URL for the account was invalid' },
+  /** draft-ietf-acme-profiles: the order names a profile this directory does not offer. */
+  invalidProfile: { status: 400, detail: 'The requested profile is not offered by this directory' },
   malformed: { status: 400, detail: 'The request message was malformed' },
   orderNotReady: { status: 403, detail: 'The order is not ready to be finalized' },
   rateLimited: { status: 429, detail: 'The request exceeds a rate limit' },
@@ -29,9 +34,15 @@ export const problemTypes = {
   serverInternal: { status: 500, detail: 'The server experienced an internal error' },
   tls: { status: 400, detail: 'The server received a TLS error during validation' },
   unauthorized: { status: 403, detail: 'The client lacks sufficient authorization' },
-  unsupportedContact: { status: 400, detail: 'A contact URL for the account used an unsupported protocol scheme' },
+  unsupportedContact: {
+    status: 400,
+    detail: 'A contact URL for the account used an unsupported protocol scheme',
+  },
   unsupportedIdentifier: { status: 400, detail: 'An identifier is of an unsupported type' },
-  userActionRequired: { status: 403, detail: 'Visit the "instance" URL and take the actions specified there' },
+  userActionRequired: {
+    status: 403,
+    detail: 'Visit the "instance" URL and take the actions specified there',
+  },
 } as const;
 
 export type ProblemType = keyof typeof problemTypes;
@@ -72,7 +83,10 @@ export class AcmeProblem extends Error {
       cause?: unknown;
     } = {},
   ) {
-    super(detail ?? problemTypes[type].detail, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      detail ?? problemTypes[type].detail,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.type = type;
     this.status = options.status ?? problemTypes[type].status;
     this.extra = options.extra ?? {};
@@ -96,12 +110,20 @@ export const problem = Object.fromEntries(
       new AcmeProblem(type, detail, options),
   ]),
 ) as {
-  [K in ProblemType]: (detail?: string, options?: ConstructorParameters<typeof AcmeProblem>[2]) => AcmeProblem;
+  [K in ProblemType]: (
+    detail?: string,
+    options?: ConstructorParameters<typeof AcmeProblem>[2],
+  ) => AcmeProblem;
 };
 
 /** A problem about one identifier, for `subproblems` (§6.7.1). */
 export function subproblem(type: ProblemType, identifier: WireIdentifier, detail?: string): ProblemDocument {
-  return { type: urn(type), detail: detail ?? problemTypes[type].detail, status: problemTypes[type].status, identifier };
+  return {
+    type: urn(type),
+    detail: detail ?? problemTypes[type].detail,
+    status: problemTypes[type].status,
+    identifier,
+  };
 }
 
 /** The ACME type of each core error: the one mapping from the core to this face. */
@@ -138,7 +160,8 @@ export function toProblem(err: unknown): AcmeProblem {
     return new AcmeProblem(type, detail, { status, cause: err });
   }
   const e = err as { type?: string; status?: number };
-  if (e?.type === 'entity.too.large') return new AcmeProblem('malformed', 'The request body is too large', { status: 413 });
+  if (e?.type === 'entity.too.large')
+    return new AcmeProblem('malformed', 'The request body is too large', { status: 413 });
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return new AcmeProblem('malformed', undefined, { status: e.status, cause: err });
   }

@@ -56,7 +56,12 @@ export class RateLimiter {
     const limit = this.#limits[bucket];
     if (limit <= 0) return;
     const w = this.#window(bucket, key);
-    if (w.count >= limit) this.#refuse(bucket, w, bucket === 'newAccount' ? 'new accounts from this address' : 'new orders for this account');
+    if (w.count >= limit)
+      this.#refuse(
+        bucket,
+        w,
+        bucket === 'newAccount' ? 'new accounts from this address' : 'new orders for this account',
+      );
     w.count++;
   }
 

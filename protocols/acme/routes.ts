@@ -16,7 +16,7 @@ import type { JwsRule } from './jws/rule.js';
 import { signature } from './jws/signature.js';
 import { urlMatches } from './jws/url.js';
 import { link, paths } from './links.js';
-import { AcmeProblem, problem, toProblem } from './problems.js';
+import { problem, toProblem, type AcmeProblem } from './problems.js';
 import { account, orders } from './handlers/account.js';
 import { authz, newAuthz } from './handlers/authz.js';
 import { certificate } from './handlers/certificate.js';
@@ -62,9 +62,19 @@ const table: Route[] = [
   { method: 'POST', path: paths.order, rules: [...jws([requireKid]), postAsGet], handler: order },
   { method: 'POST', path: paths.finalize, rules: [...jws([requireKid]), jsonPayload], handler: finalize },
   { method: 'POST', path: paths.authz, rules: [...jws([requireKid]), optionalPayload], handler: authz },
-  { method: 'POST', path: paths.challenge, rules: [...jws([requireKid]), optionalPayload], handler: challenge },
+  {
+    method: 'POST',
+    path: paths.challenge,
+    rules: [...jws([requireKid]), optionalPayload],
+    handler: challenge,
+  },
   { method: 'POST', path: paths.certificate, rules: [...jws([requireKid]), postAsGet], handler: certificate },
-  { method: 'POST', path: paths.alternateCertificate, rules: [...jws([requireKid]), postAsGet], handler: certificate },
+  {
+    method: 'POST',
+    path: paths.alternateCertificate,
+    rules: [...jws([requireKid]), postAsGet],
+    handler: certificate,
+  },
   { method: 'POST', path: paths.revokeCert, rules: [...jws([]), jsonPayload], handler: revokeCert },
 ];
 
@@ -76,12 +86,16 @@ function profileCache(deps: AcmeDeps, ttlMs = 2000) {
     let hit = cache.get(name);
     if (!hit || now - hit.at > ttlMs) {
       const found = await deps.core.store.profiles.getByName(name);
-      hit = { at: now, profile: found ? { ...found, acme: { ...defaultAcmeSettings(), ...found.acme } } : null };
+      hit = {
+        at: now,
+        profile: found ? { ...found, acme: { ...defaultAcmeSettings(), ...found.acme } } : null,
+      };
       if (cache.size > 1000) cache.clear();
       cache.set(name, hit);
     }
     const profile = hit.profile;
-    if (!profile || !profile.protocols.includes('acme')) throw problem.malformed(`No ACME directory "${name}"`, { status: 404 });
+    if (!profile || !profile.protocols.includes('acme'))
+      throw problem.malformed(`No ACME directory "${name}"`, { status: 404 });
     if (profile.status !== 'active') throw problem.unauthorized(`The profile "${name}" is ${profile.status}`);
     return profile;
   };
@@ -173,7 +187,10 @@ export function acmeRouter(deps: AcmeDeps, options: { bodyLimit: string }): Rout
     const allowed = routes.map((r) => r.method).join(', ');
     router.all(full, (req, res) => {
       res.setHeader('Allow', allowed);
-      writeProblem(res, problem.malformed(`Method ${req.method} not allowed; use ${allowed}`, { status: 405 }));
+      writeProblem(
+        res,
+        problem.malformed(`Method ${req.method} not allowed; use ${allowed}`, { status: 405 }),
+      );
     });
   }
   router.use((_req, res) => {

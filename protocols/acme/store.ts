@@ -108,7 +108,12 @@ export interface AuthorizationRepository {
   /** Stores a pre-authorization (§7.4.1) on its own. */
   create(authz: Authorization): Promise<void>;
   /** The newest valid, unexpired authorization of the account for the identifier (reuse, revocation). */
-  findValid(accountId: string, identifier: Identifier, wildcard: boolean, now: Date): Promise<Authorization | null>;
+  findValid(
+    accountId: string,
+    identifier: Identifier,
+    wildcard: boolean,
+    now: Date,
+  ): Promise<Authorization | null>;
 }
 
 export interface NonceRepository {

@@ -46,6 +46,8 @@ export interface WireOrder {
   finalize: string;
   certificate?: string;
   replaces?: string;
+  /** draft-ietf-acme-profiles: the profile the certificate is issued under. */
+  profile: string;
 }
 
 /** §7.1.5 */
@@ -91,10 +93,16 @@ export function wireOrder(linker: Linker, profile: string, order: Order): WireOr
       ? { certificate: linker.certificate(profile, order.id) }
       : {}),
     ...(order.replaces ? { replaces: order.replaces } : {}),
+    profile,
   };
 }
 
-export function wireChallenge(linker: Linker, profile: string, authz: Authorization, challenge: Challenge): WireChallenge {
+export function wireChallenge(
+  linker: Linker,
+  profile: string,
+  authz: Authorization,
+  challenge: Challenge,
+): WireChallenge {
   return {
     type: challenge.type,
     url: linker.challenge(profile, authz.id, challenge.type),

@@ -116,39 +116,41 @@ async function boundCode(core: Core, profileId: string, subject: string): Promis
 }
 
 /** The last link: the core's submit, its outcome mapped to the CertRep status. */
-export const submitLink = (core: Core): Enrol => async (request) => {
-  const ref = transactionRef(request.transactionID, request.ourSigner);
-  const assetId = request.assetId ?? request.ourSigner?.record.assetId ?? null;
-  let result;
-  try {
-    result = await core.submit({
-      protocol: 'scep',
-      profile: request.profile.id,
-      requester: `scep:${request.transactionID}`,
-      csr: request.csrDer,
-      externalRef: ref,
-      assetId,
-      ...(request.names ?? {}),
-    });
-  } catch (err) {
-    // Two identical requests racing: the loser of the unique externalRef answers the winner's state.
-    if (isCoreError(err, 'conflict')) {
-      const existing = await core.store.requests.findByExternalRef('scep', ref);
-      if (existing) return outcomeOfRequest(core, existing, request.profile);
+export const submitLink =
+  (core: Core): Enrol =>
+  async (request) => {
+    const ref = transactionRef(request.transactionID, request.ourSigner);
+    const assetId = request.assetId ?? request.ourSigner?.record.assetId ?? null;
+    let result;
+    try {
+      result = await core.submit({
+        protocol: 'scep',
+        profile: request.profile.id,
+        requester: `scep:${request.transactionID}`,
+        csr: request.csrDer,
+        externalRef: ref,
+        assetId,
+        ...(request.names ?? {}),
+      });
+    } catch (err) {
+      // Two identical requests racing: the loser of the unique externalRef answers the winner's state.
+      if (isCoreError(err, 'conflict')) {
+        const existing = await core.store.requests.findByExternalRef('scep', ref);
+        if (existing) return outcomeOfRequest(core, existing, request.profile);
+      }
+      throw err;
     }
-    throw err;
-  }
-  switch (result.outcome) {
-    case 'issued':
-      return issuedOutcome(result.certificate.pem, result.chainPem, request.profile);
-    case 'pending':
-      return { status: 'PENDING' };
-    case 'rejected':
-      throw new ScepFailure('badRequest', result.error.message);
-    default:
-      throw new ScepFailure('badRequest', 'Unexpected outcome');
-  }
-};
+    switch (result.outcome) {
+      case 'issued':
+        return issuedOutcome(result.certificate.pem, result.chainPem, request.profile);
+      case 'pending':
+        return { status: 'PENDING' };
+      case 'rejected':
+        throw new ScepFailure('badRequest', result.error.message);
+      default:
+        throw new ScepFailure('badRequest', 'Unexpected outcome');
+    }
+  };
 
 /** The chain in order, ending in the core. */
 export function enrolmentChain(core: Core): Enrol {

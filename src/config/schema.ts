@@ -215,7 +215,13 @@ export const configSchema = {
   }),
   'acme.caaIdentities': key({
     schema: z.preprocess(
-      (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : v,
       z.array(z.string().min(1)),
     ),
     type: 'list',
@@ -253,7 +259,13 @@ export const configSchema = {
   }),
   'acme.challengeTypes': key({
     schema: z.preprocess(
-      (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : v,
       z.array(z.enum(['http-01', 'dns-01', 'tls-alpn-01'])).min(1),
     ),
     type: 'list',
@@ -311,7 +323,10 @@ export const configSchema = {
     doc: 'Failed challenge validations per ACME account per hour before its new orders are refused (0: no limit)',
   }),
   'acme.alwaysValid': key({
-    schema: z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean()),
+    schema: z.preprocess(
+      (v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v),
+      z.boolean(),
+    ),
     type: 'boolean',
     default: false,
     env: 'GATEWAY_ACME_ALWAYS_VALID',
@@ -332,14 +347,20 @@ export const configSchema = {
     doc: 'SMTP port (587 submission with STARTTLS, 465 with smtp.secure)',
   }),
   'smtp.secure': key({
-    schema: z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean()),
+    schema: z.preprocess(
+      (v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v),
+      z.boolean(),
+    ),
     type: 'boolean',
     default: false,
     env: 'GATEWAY_SMTP_SECURE',
     doc: 'Implicit TLS from the first byte (port 465); otherwise STARTTLS when the server offers it',
   }),
   'smtp.requireTls': key({
-    schema: z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean()),
+    schema: z.preprocess(
+      (v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v),
+      z.boolean(),
+    ),
     type: 'boolean',
     default: false,
     env: 'GATEWAY_SMTP_REQUIRE_TLS',
@@ -369,7 +390,13 @@ export const configSchema = {
   }),
   'notifications.approverEmails': key({
     schema: z.preprocess(
-      (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : v,
       z.array(z.email()),
     ),
     type: 'list',
@@ -407,7 +434,13 @@ export const configSchema = {
   }),
   'webhooks.urls': key({
     schema: z.preprocess(
-      (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : v,
       z.array(z.url()),
     ),
     type: 'list',

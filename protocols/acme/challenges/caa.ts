@@ -6,7 +6,15 @@
 import { problem } from '../problems.js';
 import type { DnsResolver } from './resolver.js';
 
-const KNOWN_TAGS = new Set(['issue', 'issuewild', 'iodef', 'contactemail', 'contactphone', 'issuemail', 'issuevmc']);
+const KNOWN_TAGS = new Set([
+  'issue',
+  'issuewild',
+  'iodef',
+  'contactemail',
+  'contactphone',
+  'issuemail',
+  'issuevmc',
+]);
 
 export interface CaaContext {
   /** Issuer domain names that identify this CA (config acme.caaIdentities). */
@@ -38,7 +46,14 @@ function permits(value: string, ctx: CaaContext): boolean {
   const accountUri = parsed.params.get('accounturi');
   if (accountUri !== undefined && accountUri !== ctx.accountUri) return false;
   const methods = parsed.params.get('validationmethods');
-  if (methods !== undefined && !methods.split(',').map((m) => m.trim()).includes(ctx.method)) return false;
+  if (
+    methods !== undefined &&
+    !methods
+      .split(',')
+      .map((m) => m.trim())
+      .includes(ctx.method)
+  )
+    return false;
   return true;
 }
 
@@ -61,6 +76,8 @@ export async function checkCaa(
     const relevant = wildcard && issuewild.length > 0 ? issuewild : issue;
     if (relevant.length === 0) return;
     if (relevant.some((r) => permits(r.value, ctx))) return;
-    throw problem.caa(`CAA records at ${name} do not authorize this CA (${ctx.identities.join(', ') || 'no CAA identity configured'}) for this account and method`);
+    throw problem.caa(
+      `CAA records at ${name} do not authorize this CA (${ctx.identities.join(', ') || 'no CAA identity configured'}) for this account and method`,
+    );
   }
 }

@@ -15,12 +15,15 @@ export async function validateDns01(
   keyAuthorization: string,
   resolver: DnsResolver,
 ): Promise<void> {
-  if (identifier.type !== 'dns') throw problem.malformed('dns-01 cannot validate an IP address (RFC 8738 §7)');
+  if (identifier.type !== 'dns')
+    throw problem.malformed('dns-01 cannot validate an IP address (RFC 8738 §7)');
   const name = `_acme-challenge.${identifier.value}`;
   const records = (await resolver.txt(name)).map((chunks) => chunks.join(''));
   if (records.length === 0) throw problem.dns(`No TXT record found at ${name}`);
   const expected = dns01Digest(keyAuthorization);
   if (!records.includes(expected)) {
-    throw problem.incorrectResponse(`None of the ${records.length} TXT records at ${name} matches the key authorization`);
+    throw problem.incorrectResponse(
+      `None of the ${records.length} TXT records at ${name} matches the key authorization`,
+    );
   }
 }

@@ -63,7 +63,8 @@ export async function validateHttp01(
   keyAuthorization: string,
   options: Http01Options,
 ): Promise<void> {
-  const host = identifier.type === 'ip' && isIP(identifier.value) === 6 ? `[${identifier.value}]` : identifier.value;
+  const host =
+    identifier.type === 'ip' && isIP(identifier.value) === 6 ? `[${identifier.value}]` : identifier.value;
   let url = new URL(`http://${host}:${options.port}/.well-known/acme-challenge/${token}`);
   const allowedPorts = new Set(['', '80', '443', String(options.port)]);
   for (let hop = 0; hop <= MAX_HOPS; hop++) {

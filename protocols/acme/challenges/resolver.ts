@@ -36,7 +36,9 @@ export function createResolver(server: string | null, timeoutMs = 5000): DnsReso
       }
       const v4 = await resolver.resolve4(name).catch((err: unknown) => {
         if (notFound(err)) return [] as string[];
-        throw problem.dns(`The A lookup of ${name} failed (${(err as { code?: string }).code ?? 'error'})`, { cause: err });
+        throw problem.dns(`The A lookup of ${name} failed (${(err as { code?: string }).code ?? 'error'})`, {
+          cause: err,
+        });
       });
       const v6 = v4.length ? [] : await resolver.resolve6(name).catch(() => [] as string[]);
       if (v4.length + v6.length === 0) throw problem.dns(`No A or AAAA record for ${name}`);

@@ -8,7 +8,12 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { connect, type PeerCertificate } from 'node:tls';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { Certificate, GeneralName, SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
+import {
+  Certificate,
+  SubjectAlternativeName,
+  id_ce_subjectAltName,
+  type GeneralName,
+} from '@peculiar/asn1-x509';
 import { bytesToIp, ipToBytes } from '../../../ca/pki/ip.js';
 import { problem } from '../problems.js';
 import type { DnsResolver } from './resolver.js';
@@ -43,17 +48,24 @@ function handshake(address: string, port: number, servername: string, timeoutMs:
       const protocol = socket.alpnProtocol;
       const cert: PeerCertificate = socket.getPeerCertificate();
       socket.end();
-      if (protocol !== 'acme-tls/1') reject(problem.tls('The server did not negotiate the acme-tls/1 protocol'));
+      if (protocol !== 'acme-tls/1')
+        reject(problem.tls('The server did not negotiate the acme-tls/1 protocol'));
       else if (!cert?.raw) reject(problem.tls('The server presented no certificate'));
       else resolve(cert.raw);
     });
     socket.once('timeout', () => socket.destroy(new Error('timed out')));
-    socket.once('error', (err) => reject(problem.connection(`TLS connection failed: ${err.message}`, { cause: err })));
+    socket.once('error', (err) =>
+      reject(problem.connection(`TLS connection failed: ${err.message}`, { cause: err })),
+    );
   });
 }
 
 /** Checks the challenge certificate's SAN and acmeIdentifier against the identifier and key authorization. */
-export function checkAlpnCertificate(der: Buffer, identifier: { type: 'dns' | 'ip'; value: string }, keyAuthorization: string): void {
+export function checkAlpnCertificate(
+  der: Buffer,
+  identifier: { type: 'dns' | 'ip'; value: string },
+  keyAuthorization: string,
+): void {
   let cert: Certificate;
   try {
     cert = AsnConvert.parse(der, Certificate);
@@ -79,7 +91,8 @@ export function checkAlpnCertificate(der: Buffer, identifier: { type: 'dns' | 'i
     throw problem.unauthorized('The acmeIdentifier extension is malformed');
   }
   const expected = createHash('sha256').update(keyAuthorization).digest();
-  if (!digest.equals(expected)) throw problem.incorrectResponse('The acmeIdentifier does not match the key authorization');
+  if (!digest.equals(expected))
+    throw problem.incorrectResponse('The acmeIdentifier does not match the key authorization');
 }
 
 export async function validateTlsAlpn01(
@@ -87,9 +100,11 @@ export async function validateTlsAlpn01(
   keyAuthorization: string,
   options: { resolver: DnsResolver; port: number; timeoutMs: number },
 ): Promise<void> {
-  const [address] = identifier.type === 'ip' ? [identifier.value] : await options.resolver.addresses(identifier.value);
+  const [address] =
+    identifier.type === 'ip' ? [identifier.value] : await options.resolver.addresses(identifier.value);
   if (!address) throw problem.dns(`No address for ${identifier.value}`);
-  const servername = identifier.type === 'ip' || isIP(identifier.value) ? reverseName(identifier.value) : identifier.value;
+  const servername =
+    identifier.type === 'ip' || isIP(identifier.value) ? reverseName(identifier.value) : identifier.value;
   const der = await handshake(address, options.port, servername, options.timeoutMs);
   checkAlpnCertificate(der, identifier, keyAuthorization);
 }

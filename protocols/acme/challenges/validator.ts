@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../../../src/core/ports.js';
-import { AcmeProblem, toProblem, urn } from '../problems.js';
+import { toProblem, urn, type AcmeProblem } from '../problems.js';
 import { checkCaa } from './caa.js';
 import { validateDns01 } from './dns-01.js';
 import { validateTlsAlpn01 } from './tls-alpn-01.js';
@@ -34,6 +34,8 @@ export interface ValidatorOptions {
   timeoutMs: number;
   /** Test switch: every challenge validates without contacting anyone (like PEBBLE_VA_ALWAYS_VALID). */
   alwaysValid?: boolean;
+  /** Pauses before each retry of a transiently failed validation (§8.2); [] never retries. */
+  retryDelaysMs?: number[];
   /** CAA issuer domains of this CA (RFC 8659). */
   caaIdentities?: string[];
   /** A valid authorization stays valid (and reusable) this long (0: until the pending expiry). */
@@ -43,7 +45,11 @@ export interface ValidatorOptions {
 }
 
 /** Checks one challenge; throws an AcmeProblem when it fails. */
-export type ChallengeCheck = (authz: Authorization, challenge: Challenge, keyAuthorization: string) => Promise<void>;
+export type ChallengeCheck = (
+  authz: Authorization,
+  challenge: Challenge,
+  keyAuthorization: string,
+) => Promise<void>;
 
 export class ChallengeValidator implements Validator {
   readonly #store: AcmeStore;
@@ -54,6 +60,7 @@ export class ChallengeValidator implements Validator {
   readonly #alwaysValid: boolean;
   readonly #validLifetimeMs: number;
   readonly #onFailure: (accountId: string) => void;
+  readonly #retryDelaysMs: number[];
   readonly #resolver: DnsResolver;
   readonly #caaIdentities: string[];
   readonly types: Challenge['type'][];
@@ -82,13 +89,18 @@ export class ChallengeValidator implements Validator {
         }),
       'dns-01': (authz, _challenge, keyAuth) => validateDns01(authz.identifier, keyAuth, o.resolver),
       'tls-alpn-01': (authz, _challenge, keyAuth) =>
-        validateTlsAlpn01(authz.identifier, keyAuth, { resolver: o.resolver, port: o.tlsAlpn01Port, timeoutMs: o.timeoutMs }),
+        validateTlsAlpn01(authz.identifier, keyAuth, {
+          resolver: o.resolver,
+          port: o.tlsAlpn01Port,
+          timeoutMs: o.timeoutMs,
+        }),
       ...deps.checks,
     };
     this.types = deps.options.types ?? ['http-01'];
     this.#validLifetimeMs = (deps.options.validLifetimeSeconds ?? 0) * 1000;
     this.#resolver = o.resolver;
     this.#caaIdentities = o.caaIdentities ?? [];
+    this.#retryDelaysMs = o.retryDelaysMs ?? [1000, 3000];
   }
 
   start(account: Account, authz: Authorization, type: Challenge['type'], extra: ValidationExtra = {}): void {
@@ -103,25 +115,38 @@ export class ChallengeValidator implements Validator {
     while (this.#running.size > 0) await Promise.all([...this.#running]);
   }
 
-  async #run(account: Account, authz: Authorization, type: Challenge['type'], extra: ValidationExtra): Promise<void> {
+  async #run(
+    account: Account,
+    authz: Authorization,
+    type: Challenge['type'],
+    extra: ValidationExtra,
+  ): Promise<void> {
     const challenge = authz.challenges.find((c) => c.type === type);
     if (!challenge) return;
     const keyAuthorization = `${challenge.token}.${account.thumbprint}`;
     let error: AcmeProblem | null = null;
-    try {
-      if (!this.#alwaysValid) await this.#checks[type](authz, challenge, keyAuthorization);
-      if (extra.caa) {
-        await checkCaa(authz.identifier, authz.wildcard, this.#resolver, {
-          identities: this.#caaIdentities,
-          accountUri: extra.caa.accountUri,
-          method: type,
-        });
+    // §8.2: a transient failure (no connection, DNS or TLS trouble) is retried a few times with a
+    // growing pause before the challenge is declared invalid; a wrong answer is final at once.
+    for (let attempt = 0; ; attempt++) {
+      error = null;
+      try {
+        if (!this.#alwaysValid) await this.#checks[type](authz, challenge, keyAuthorization);
+        if (extra.caa) {
+          await checkCaa(authz.identifier, authz.wildcard, this.#resolver, {
+            identities: this.#caaIdentities,
+            accountUri: extra.caa.accountUri,
+            method: type,
+          });
+        }
+      } catch (err) {
+        error = toProblem(err);
+        if (error.type === 'serverInternal') this.#logger.error({ err }, 'validation error');
       }
-    } catch (err) {
-      error = toProblem(err);
-      this.#onFailure(account.id);
-      if (error.type === 'serverInternal') this.#logger.error({ err }, 'validation error');
+      const transient = error && ['connection', 'dns', 'tls'].includes(error.type);
+      if (!transient || attempt >= this.#retryDelaysMs.length) break;
+      await new Promise((resolve) => setTimeout(resolve, this.#retryDelaysMs[attempt]));
     }
+    if (error) this.#onFailure(account.id);
     const now = this.#clock.now();
     // `authz` is what the challenge handler stored (status pending, this challenge processing); the
     // compare-and-set on the status below refuses the write if anything moved it on since.
@@ -131,7 +156,10 @@ export class ChallengeValidator implements Validator {
       ...current,
       status: error ? 'invalid' : 'valid',
       updatedAt: now,
-      expiresAt: !error && this.#validLifetimeMs > 0 ? new Date(now.getTime() + this.#validLifetimeMs) : current.expiresAt,
+      expiresAt:
+        !error && this.#validLifetimeMs > 0
+          ? new Date(now.getTime() + this.#validLifetimeMs)
+          : current.expiresAt,
       challenges: current.challenges.map((c) =>
         c.type === type
           ? { ...c, status: error ? 'invalid' : 'valid', validated: error ? null : now, error: doc }

@@ -23,12 +23,14 @@ export const account: AcmeHandler = async (ctx, deps) => {
   const payload = ctx.payload as Record<string, unknown>;
   const next: Account = { ...current, updatedAt: deps.core.clock.now() };
   if (payload.status !== undefined) {
-    if (payload.status !== 'deactivated') throw problem.malformed('An account can only be set to deactivated');
+    if (payload.status !== 'deactivated')
+      throw problem.malformed('An account can only be set to deactivated');
     next.status = 'deactivated';
   }
   if (payload.contact !== undefined) next.contact = parseContact(payload.contact);
   if (payload.termsOfServiceAgreed !== undefined) {
-    if (typeof payload.termsOfServiceAgreed !== 'boolean') throw problem.malformed('termsOfServiceAgreed must be a boolean');
+    if (typeof payload.termsOfServiceAgreed !== 'boolean')
+      throw problem.malformed('termsOfServiceAgreed must be a boolean');
     next.termsOfServiceAgreed = next.termsOfServiceAgreed || payload.termsOfServiceAgreed;
   }
   await deps.store.accounts.update(next);
@@ -39,7 +41,8 @@ export const account: AcmeHandler = async (ctx, deps) => {
 export const orders: AcmeHandler = async (ctx, deps) => {
   const current = sameAccount(ctx);
   const cursor = ctx.query.cursor ?? null;
-  if (cursor !== null && !/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw problem.malformed('The cursor is malformed');
+  if (cursor !== null && !/^[A-Za-z0-9_-]{1,200}$/.test(cursor))
+    throw problem.malformed('The cursor is malformed');
   const page = await deps.store.orders.listIds(current.id, { cursor, limit: deps.options.ordersPageSize });
   const name = ctx.profile.name;
   return {

@@ -18,7 +18,8 @@ export const authz: AcmeHandler = async (ctx, deps) => {
     };
   }
   const payload = ctx.payload as Record<string, unknown>;
-  if (payload.status !== 'deactivated') throw problem.malformed('An authorization can only be set to deactivated');
+  if (payload.status !== 'deactivated')
+    throw problem.malformed('An authorization can only be set to deactivated');
   if (current.status !== 'pending' && current.status !== 'valid') {
     throw problem.malformed(`A ${current.status} authorization cannot be deactivated`);
   }
@@ -37,7 +38,8 @@ export const newAuthz: AcmeHandler = async (ctx, deps) => {
   const payload = ctx.payload as Record<string, unknown>;
   const [identifier] = parseIdentifiers([payload.identifier], ctx.profile, 1);
   if (!identifier) throw problem.malformed('identifier is required');
-  if (identifier.value.startsWith('*.')) throw problem.rejectedIdentifier('Wildcards cannot be pre-authorized (§7.4.1)');
+  if (identifier.value.startsWith('*.'))
+    throw problem.rejectedIdentifier('Wildcards cannot be pre-authorized (§7.4.1)');
   const created = newAuthorization(ctx, deps, account, identifier);
   await deps.store.authorizations.create(created);
   return {

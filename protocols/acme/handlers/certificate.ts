@@ -10,7 +10,8 @@ import { ownedOrder } from './shared.js';
  */
 export const certificate: AcmeHandler = async (ctx, deps) => {
   const order = await ownedOrder(ctx, deps);
-  if (order.status !== 'valid' || !order.certificateSerial) throw problem.malformed('No such certificate', { status: 404 });
+  if (order.status !== 'valid' || !order.certificateSerial)
+    throw problem.malformed('No such certificate', { status: 404 });
   const record = await deps.core.store.certificates.get(order.certificateSerial);
   if (!record) throw problem.malformed('No such certificate', { status: 404 });
   const chain = deps.core.ca.caChain();

@@ -24,7 +24,9 @@ export const challenge: AcmeHandler = async (ctx, deps) => {
     status: 200,
     body: wireChallenge(deps.linker, name, a, c),
     links: [link(deps.linker.authz(name, a.id), 'up')],
-    ...(c.status === 'processing' || c.status === 'pending' ? { retryAfter: deps.options.retryAfterSeconds } : {}),
+    ...(c.status === 'processing' || c.status === 'pending'
+      ? { retryAfter: deps.options.retryAfterSeconds }
+      : {}),
   });
   if (ctx.payload === undefined) return respond(authz, found);
   if (Object.keys(ctx.payload as object).length > 0) {

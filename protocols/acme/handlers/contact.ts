@@ -12,7 +12,8 @@ export function parseContact(value: unknown): string[] {
   }
   if (value.length > MAX_CONTACTS) throw problem.invalidContact(`At most ${MAX_CONTACTS} contacts`);
   return value.map((c: string) => {
-    if (!c.toLowerCase().startsWith('mailto:')) throw problem.unsupportedContact(`Only mailto: contacts are supported, not "${c}"`);
+    if (!c.toLowerCase().startsWith('mailto:'))
+      throw problem.unsupportedContact(`Only mailto: contacts are supported, not "${c}"`);
     if (!MAILTO.test(c)) throw problem.invalidContact(`"${c}" is not a single valid email address`);
     return c;
   });

@@ -14,7 +14,8 @@ const macAlgorithms: Record<string, string> = { HS256: 'sha256', HS384: 'sha384'
 function b64json(value: string, what: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // fall through
   }
@@ -32,14 +33,22 @@ export async function verifyExternalAccountBinding(
     throw problem.malformed('externalAccountBinding must be a flattened JWS object');
   }
   const jws = binding as Record<string, unknown>;
-  if (typeof jws.protected !== 'string' || typeof jws.payload !== 'string' || typeof jws.signature !== 'string') {
+  if (
+    typeof jws.protected !== 'string' ||
+    typeof jws.payload !== 'string' ||
+    typeof jws.signature !== 'string'
+  ) {
     throw problem.malformed('externalAccountBinding must have protected, payload and signature');
   }
   const header = b64json(jws.protected, 'header');
   const hash = typeof header.alg === 'string' ? macAlgorithms[header.alg] : undefined;
-  if (!hash) throw problem.badSignatureAlgorithm('externalAccountBinding must use HS256, HS384 or HS512', { extra: { algorithms: Object.keys(macAlgorithms) } });
+  if (!hash)
+    throw problem.badSignatureAlgorithm('externalAccountBinding must use HS256, HS384 or HS512', {
+      extra: { algorithms: Object.keys(macAlgorithms) },
+    });
   if ('nonce' in header) throw problem.malformed('externalAccountBinding must not carry a nonce');
-  if (header.url !== ctx.url) throw problem.malformed('externalAccountBinding url must be the newAccount URL');
+  if (header.url !== ctx.url)
+    throw problem.malformed('externalAccountBinding url must be the newAccount URL');
   if (typeof header.kid !== 'string' || !/^[0-9a-f-]{36}$/.test(header.kid)) {
     throw problem.unauthorized('externalAccountBinding names an unknown key');
   }
@@ -61,7 +70,9 @@ export async function verifyExternalAccountBinding(
     await deps.core.codes.verify(
       kid,
       (secret) => {
-        const mac = createHmac(hash, Buffer.from(secret, 'base64url')).update(`${jws.protected}.${jws.payload}`).digest();
+        const mac = createHmac(hash, Buffer.from(secret, 'base64url'))
+          .update(`${jws.protected}.${jws.payload}`)
+          .digest();
         return mac.length === signature.length && timingSafeEqual(mac, signature);
       },
       accountUrl,

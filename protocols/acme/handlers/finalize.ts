@@ -80,7 +80,10 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
     });
   } catch (err) {
     const failure = toProblem(err);
-    await deps.store.orders.update({ ...processing, status: 'invalid', error: failure.toJSON() }, 'processing');
+    await deps.store.orders.update(
+      { ...processing, status: 'invalid', error: failure.toJSON() },
+      'processing',
+    );
     throw failure;
   }
   let next: Order;
@@ -88,7 +91,10 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
     next = { ...processing, status: 'valid', certificateSerial: result.certificate.serialNumber };
   } else if (result.outcome === 'rejected') {
     // A policy refusal (key or names) answers as the error it is, and the order is left invalid with it.
-    const refusal = new AcmeProblem(toProblem(result.error).type, `The certificate request was refused: ${result.error.message}`);
+    const refusal = new AcmeProblem(
+      toProblem(result.error).type,
+      `The certificate request was refused: ${result.error.message}`,
+    );
     await deps.store.orders.update(
       { ...processing, status: 'invalid', error: refusal.toJSON(), updatedAt: deps.core.clock.now() },
       'processing',

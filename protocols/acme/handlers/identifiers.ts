@@ -12,17 +12,20 @@ import type { Identifier } from '../store.js';
 function normalize(raw: unknown): Identifier | ProblemDocument {
   if (!raw || typeof raw !== 'object') throw problem.malformed('Each identifier must be an object');
   const { type, value } = raw as Record<string, unknown>;
-  if (typeof type !== 'string' || typeof value !== 'string') throw problem.malformed('Each identifier needs a type and a value');
+  if (typeof type !== 'string' || typeof value !== 'string')
+    throw problem.malformed('Each identifier needs a type and a value');
   if (type === 'dns') {
     const name = value.toLowerCase().replace(/\.$/, '');
     const base = name.startsWith('*.') ? name.slice(2) : name;
-    if (!isDnsName(base) || isIP(base)) return subproblem('rejectedIdentifier', { type, value }, `"${value}" is not a valid DNS name`);
+    if (!isDnsName(base) || isIP(base))
+      return subproblem('rejectedIdentifier', { type, value }, `"${value}" is not a valid DNS name`);
     return { type: 'dns', value: name };
   }
   if (type === 'ip') {
     const bytes = ipToBytes(value);
     const canonical = bytes ? bytesToIp(bytes) : null;
-    if (!canonical) return subproblem('rejectedIdentifier', { type, value }, `"${value}" is not an IP address`);
+    if (!canonical)
+      return subproblem('rejectedIdentifier', { type, value }, `"${value}" is not an IP address`);
     return { type: 'ip', value: canonical };
   }
   return subproblem('unsupportedIdentifier', { type, value }, `Identifier type "${type}" is not supported`);
@@ -30,7 +33,8 @@ function normalize(raw: unknown): Identifier | ProblemDocument {
 
 /** The request's identifiers, deduplicated, or a rejectedIdentifier/compound problem listing every refusal. */
 export function parseIdentifiers(raw: unknown, profile: Profile, max: number): Identifier[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw problem.malformed('identifiers must be a non-empty array');
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw problem.malformed('identifiers must be a non-empty array');
   if (raw.length > max) throw problem.rejectedIdentifier(`At most ${max} identifiers per order`);
   const results = raw.map(normalize);
   const refusals: ProblemDocument[] = results.filter((r): r is ProblemDocument => 'detail' in r);
@@ -39,17 +43,24 @@ export function parseIdentifiers(raw: unknown, profile: Profile, max: number): I
     dnsNames: identifiers.filter((i) => i.type === 'dns').map((i) => i.value),
     ipAddresses: identifiers.filter((i) => i.type === 'ip').map((i) => i.value),
   })) {
-    const identifier = identifiers.find((i) => i.value === finding.subject) ?? { type: 'dns', value: finding.subject };
+    const identifier = identifiers.find((i) => i.value === finding.subject) ?? {
+      type: 'dns',
+      value: finding.subject,
+    };
     refusals.push(subproblem('rejectedIdentifier', identifier, finding.message));
   }
   if (refusals.length > 0) {
     const first = refusals[0];
-    const type = refusals.every((r) => r.type === first?.type) && first?.type.endsWith('unsupportedIdentifier')
-      ? 'unsupportedIdentifier'
-      : 'rejectedIdentifier';
-    throw problem[type](refusals.length === 1 ? first?.detail : 'Some identifiers are refused; see subproblems', {
-      extra: { subproblems: refusals },
-    });
+    const type =
+      refusals.every((r) => r.type === first?.type) && first?.type.endsWith('unsupportedIdentifier')
+        ? 'unsupportedIdentifier'
+        : 'rejectedIdentifier';
+    throw problem[type](
+      refusals.length === 1 ? first?.detail : 'Some identifiers are refused; see subproblems',
+      {
+        extra: { subproblems: refusals },
+      },
+    );
   }
   const seen = new Set<string>();
   return identifiers.filter((i) => {

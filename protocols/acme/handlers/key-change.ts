@@ -3,14 +3,23 @@
  * (jwk, same url, no nonce needed) whose payload names the account and the old key.
  */
 import type { AcmeHandler } from '../context.js';
-import { assertAlgorithmMatchesKey, importJwk, isAllowedAlgorithm, thumbprint, publicMembers, verifySignature, allowedAlgorithms } from '../jws/jwk.js';
+import {
+  assertAlgorithmMatchesKey,
+  importJwk,
+  isAllowedAlgorithm,
+  thumbprint,
+  publicMembers,
+  verifySignature,
+  allowedAlgorithms,
+} from '../jws/jwk.js';
 import { problem } from '../problems.js';
 import { accountOf } from './shared.js';
 
 function json(value: string, what: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // fall through
   }
@@ -20,19 +29,34 @@ function json(value: string, what: string): Record<string, unknown> {
 export const keyChange: AcmeHandler = async (ctx, deps) => {
   const account = accountOf(ctx);
   const inner = ctx.payload as Record<string, unknown>;
-  if (typeof inner.protected !== 'string' || typeof inner.payload !== 'string' || typeof inner.signature !== 'string') {
+  if (
+    typeof inner.protected !== 'string' ||
+    typeof inner.payload !== 'string' ||
+    typeof inner.signature !== 'string'
+  ) {
     throw problem.malformed('The keyChange payload must be a flattened JWS');
   }
-  if ('header' in inner || 'signatures' in inner) throw problem.malformed('The inner JWS may carry no unprotected header');
+  if ('header' in inner || 'signatures' in inner)
+    throw problem.malformed('The inner JWS may carry no unprotected header');
   const header = json(inner.protected, 'header');
   if (!isAllowedAlgorithm(header.alg)) {
-    throw problem.badSignatureAlgorithm('The inner JWS algorithm is not accepted', { extra: { algorithms: [...allowedAlgorithms] } });
+    throw problem.badSignatureAlgorithm('The inner JWS algorithm is not accepted', {
+      extra: { algorithms: [...allowedAlgorithms] },
+    });
   }
-  if (header.kid !== undefined || header.jwk === undefined) throw problem.malformed('The inner JWS must carry a jwk and no kid');
+  if (header.kid !== undefined || header.jwk === undefined)
+    throw problem.malformed('The inner JWS must carry a jwk and no kid');
   if (header.url !== ctx.url) throw problem.malformed('The inner JWS url must equal the outer url');
   const newKey = importJwk(header.jwk);
   assertAlgorithmMatchesKey(header.alg, newKey.key);
-  if (!verifySignature(header.alg, newKey.key, `${inner.protected}.${inner.payload}`, Buffer.from(inner.signature, 'base64url'))) {
+  if (
+    !verifySignature(
+      header.alg,
+      newKey.key,
+      `${inner.protected}.${inner.payload}`,
+      Buffer.from(inner.signature, 'base64url'),
+    )
+  ) {
     throw problem.malformed('The inner JWS signature does not verify');
   }
   const body = json(inner.payload, 'payload');
@@ -54,7 +78,19 @@ export const keyChange: AcmeHandler = async (ctx, deps) => {
       headers: { Location: deps.linker.account(ctx.profile.name, holder.id) },
     });
   }
-  const next = { ...account, jwk: newKey.jwk, thumbprint: newKey.thumbprint, updatedAt: deps.core.clock.now() };
+  const next = {
+    ...account,
+    jwk: newKey.jwk,
+    thumbprint: newKey.thumbprint,
+    updatedAt: deps.core.clock.now(),
+  };
   await deps.store.accounts.update(next);
-  return { status: 200, body: { status: next.status, contact: next.contact, orders: deps.linker.orders(ctx.profile.name, account.id) } };
+  return {
+    status: 200,
+    body: {
+      status: next.status,
+      contact: next.contact,
+      orders: deps.linker.orders(ctx.profile.name, account.id),
+    },
+  };
 };

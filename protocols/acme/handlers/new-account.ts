@@ -51,7 +51,12 @@ export const newAccount: AcmeHandler = async (ctx, deps) => {
   const id = randomUUID().replace(/-/g, '');
   let eabKeyId: string | null = null;
   if (payload.externalAccountBinding !== undefined) {
-    eabKeyId = await verifyExternalAccountBinding(ctx, deps, payload.externalAccountBinding, linker.account(profile.name, id));
+    eabKeyId = await verifyExternalAccountBinding(
+      ctx,
+      deps,
+      payload.externalAccountBinding,
+      linker.account(profile.name, id),
+    );
   } else if (profile.acme.externalAccountRequired) {
     throw problem.externalAccountRequired();
   }
@@ -75,7 +80,11 @@ export const newAccount: AcmeHandler = async (ctx, deps) => {
     // Two racing registrations of one key: the loser answers with the winner's account.
     const winner = await store.accounts.findByThumbprint(profile.id, key.thumbprint);
     if (!winner) throw err;
-    return { status: 200, location: linker.account(profile.name, winner.id), body: wireAccount(linker, profile.name, winner) };
+    return {
+      status: 200,
+      location: linker.account(profile.name, winner.id),
+      body: wireAccount(linker, profile.name, winner),
+    };
   }
   if (!account.approved) {
     deps.logger.info(
@@ -83,5 +92,9 @@ export const newAccount: AcmeHandler = async (ctx, deps) => {
       `ACME account awaits approval: enrollment-gateway acme-account approve --id ${id}`,
     );
   }
-  return { status: 201, location: linker.account(profile.name, id), body: wireAccount(linker, profile.name, account) };
+  return {
+    status: 201,
+    location: linker.account(profile.name, id),
+    body: wireAccount(linker, profile.name, account),
+  };
 };

@@ -26,12 +26,18 @@ export function challengesFor(deps: AcmeDeps, identifier: Identifier, wildcard: 
 }
 
 /** A new pending authorization for `identifier` (a `*.` prefix makes it a wildcard authorization). */
-export function newAuthorization(ctx: AcmeContext, deps: AcmeDeps, account: Account, identifier: Identifier): Authorization {
+export function newAuthorization(
+  ctx: AcmeContext,
+  deps: AcmeDeps,
+  account: Account,
+  identifier: Identifier,
+): Authorization {
   const now = deps.core.clock.now();
   const wildcard = identifier.type === 'dns' && identifier.value.startsWith('*.');
   const base: Identifier = wildcard ? { type: 'dns', value: identifier.value.slice(2) } : identifier;
   const challenges = challengesFor(deps, base, wildcard);
-  if (challenges.length === 0) throw problem.rejectedIdentifier(`No enabled challenge can prove ${identifier.value}`);
+  if (challenges.length === 0)
+    throw problem.rejectedIdentifier(`No enabled challenge can prove ${identifier.value}`);
   return {
     id: newId(),
     accountId: account.id,
@@ -50,7 +56,9 @@ export function newAuthorization(ctx: AcmeContext, deps: AcmeDeps, account: Acco
 export function assertMayOrder(ctx: AcmeContext): Account {
   const account = accountOf(ctx);
   if (!account.approved) {
-    throw problem.unauthorized('This account awaits approval by an administrator before it may order certificates');
+    throw problem.unauthorized(
+      'This account awaits approval by an administrator before it may order certificates',
+    );
   }
   return account;
 }
@@ -69,18 +77,31 @@ export const newOrder: AcmeHandler = async (ctx, deps) => {
   deps.rateLimiter.take('newOrder', account.id);
   const payload = ctx.payload as Record<string, unknown>;
   const identifiers = parseIdentifiers(payload.identifiers, ctx.profile, deps.options.maxIdentifiers);
+  // draft-ietf-acme-profiles: each directory issues one profile; naming another is an error.
+  if (payload.profile !== undefined && payload.profile !== ctx.profile.name) {
+    throw problem.invalidProfile(`This directory issues profile "${ctx.profile.name}" only`);
+  }
   const now = deps.core.clock.now();
   const notBefore = optionalDate(payload.notBefore, 'notBefore');
   const notAfter = optionalDate(payload.notAfter, 'notAfter');
   // §7.4: the certificate is issued for the profile's validity; a requested window must fit in it.
   const maxMs = ctx.profile.validityDays * 86_400_000;
-  if (notBefore && (notBefore.getTime() < now.getTime() - 86_400_000 || notBefore.getTime() > now.getTime() + maxMs)) {
+  if (
+    notBefore &&
+    (notBefore.getTime() < now.getTime() - 86_400_000 || notBefore.getTime() > now.getTime() + maxMs)
+  ) {
     throw problem.malformed('notBefore is outside what this profile allows');
   }
-  if (notAfter && (notAfter <= (notBefore ?? now) || notAfter.getTime() - (notBefore ?? now).getTime() > maxMs)) {
-    throw problem.malformed(`notAfter must be after notBefore and within ${ctx.profile.validityDays} days of it`);
+  if (
+    notAfter &&
+    (notAfter <= (notBefore ?? now) || notAfter.getTime() - (notBefore ?? now).getTime() > maxMs)
+  ) {
+    throw problem.malformed(
+      `notAfter must be after notBefore and within ${ctx.profile.validityDays} days of it`,
+    );
   }
-  const replaces = payload.replaces === undefined ? null : await checkReplaces(ctx, deps, account, payload.replaces);
+  const replaces =
+    payload.replaces === undefined ? null : await checkReplaces(ctx, deps, account, payload.replaces);
 
   const authorizations: Authorization[] = [];
   const fresh: Authorization[] = [];

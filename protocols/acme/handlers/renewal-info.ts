@@ -13,7 +13,8 @@ function serialOf(certId: unknown): string {
     throw problem.malformed('The certificate identifier is malformed');
   }
   const serial = Buffer.from(certId.split('.')[1] ?? '', 'base64url');
-  if (serial.length === 0 || serial.length > 20) throw problem.malformed('The certificate identifier is malformed');
+  if (serial.length === 0 || serial.length > 20)
+    throw problem.malformed('The certificate identifier is malformed');
   return serial.toString('hex');
 }
 
@@ -31,7 +32,10 @@ export const renewalInfo: AcmeHandler = async (ctx, deps) => {
   // Renew from two thirds of the lifetime on, within a window of a twelfth of it;
   // a revoked certificate should be replaced now.
   const start = cert.status === 'revoked' ? now : new Date(cert.notBefore.getTime() + (lifetime * 2) / 3);
-  const end = cert.status === 'revoked' ? new Date(now.getTime() + 3_600_000) : new Date(start.getTime() + lifetime / 12);
+  const end =
+    cert.status === 'revoked'
+      ? new Date(now.getTime() + 3_600_000)
+      : new Date(start.getTime() + lifetime / 12);
   return {
     status: 200,
     body: { suggestedWindow: { start: start.toISOString(), end: end.toISOString() } },
@@ -42,10 +46,16 @@ export const renewalInfo: AcmeHandler = async (ctx, deps) => {
 /** RFC 9773 §5: `replaces` must name a certificate of this account not yet replaced by another order. */
 export async function checkReplaces(
   _ctx: AcmeContext,
-  deps: AcmeDeps, account: Account, certId: unknown): Promise<string> {
+  deps: AcmeDeps,
+  account: Account,
+  certId: unknown,
+): Promise<string> {
   const cert = await certificateOf(deps, certId);
   const request = cert.requestId ? await deps.core.store.requests.get(cert.requestId) : null;
-  const order = request?.protocol === 'acme' && request.externalRef ? await deps.store.orders.get(request.externalRef) : null;
+  const order =
+    request?.protocol === 'acme' && request.externalRef
+      ? await deps.store.orders.get(request.externalRef)
+      : null;
   if (!order || order.accountId !== account.id) {
     throw problem.unauthorized('The replaced certificate was not issued to this account');
   }

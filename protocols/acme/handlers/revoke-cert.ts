@@ -31,7 +31,11 @@ function parse(payload: Record<string, unknown>): { der: Buffer; serial: string;
   }
 }
 
-async function accountMayRevoke(ctx: AcmeContext, deps: AcmeDeps, record: CertificateRecord): Promise<boolean> {
+async function accountMayRevoke(
+  ctx: AcmeContext,
+  deps: AcmeDeps,
+  record: CertificateRecord,
+): Promise<boolean> {
   const account = ctx.account;
   if (!account) return false;
   const request = record.requestId ? await deps.core.store.requests.get(record.requestId) : null;
@@ -56,7 +60,8 @@ async function accountMayRevoke(ctx: AcmeContext, deps: AcmeDeps, record: Certif
 export const revokeCert: AcmeHandler = async (ctx, deps) => {
   const payload = ctx.payload as Record<string, unknown>;
   const reason = payload.reason ?? 0;
-  if (!isRevocationReason(reason)) throw problem.badRevocationReason('The reason must be a CRLReason code 0-10 except 7');
+  if (!isRevocationReason(reason))
+    throw problem.badRevocationReason('The reason must be a CRLReason code 0-10 except 7');
   const { der, serial, spki } = parse(payload);
   const record = await deps.core.store.certificates.get(serial);
   if (!record || !fromPem(record.pem, 'CERTIFICATE').every((b, i) => b === der[i])) {
@@ -68,7 +73,9 @@ export const revokeCert: AcmeHandler = async (ctx, deps) => {
     const certKey = spkiDer(createPublicKey({ key: spki, format: 'der', type: 'spki' }));
     if (!signer.equals(certKey)) throw problem.unauthorized('The JWS is not signed by the certificate key');
   } else if (!(await accountMayRevoke(ctx, deps, record))) {
-    throw problem.unauthorized('This account did not order this certificate and lacks authorizations for its names');
+    throw problem.unauthorized(
+      'This account did not order this certificate and lacks authorizations for its names',
+    );
   }
   if (record.status === 'revoked') throw problem.alreadyRevoked();
   const actor = ctx.account ? deps.linker.account(ctx.profile.name, ctx.account.id) : 'acme:certificate-key';

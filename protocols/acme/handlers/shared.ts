@@ -21,11 +21,16 @@ export function param(ctx: AcmeContext, name: string): string {
 /** The order named in the URL, if it belongs to the signing account (404 otherwise: no oracle). */
 export async function ownedOrder(ctx: AcmeContext, deps: AcmeDeps, id = param(ctx, 'id')): Promise<Order> {
   const order = await deps.store.orders.get(id);
-  if (!order || order.accountId !== accountOf(ctx).id) throw problem.malformed('No such order', { status: 404 });
+  if (!order || order.accountId !== accountOf(ctx).id)
+    throw problem.malformed('No such order', { status: 404 });
   return order;
 }
 
-export async function ownedAuthz(ctx: AcmeContext, deps: AcmeDeps, id = param(ctx, 'id')): Promise<Authorization> {
+export async function ownedAuthz(
+  ctx: AcmeContext,
+  deps: AcmeDeps,
+  id = param(ctx, 'id'),
+): Promise<Authorization> {
   const authz = await deps.store.authorizations.get(id);
   if (!authz || authz.accountId !== accountOf(ctx).id) {
     throw problem.malformed('No such authorization', { status: 404 });

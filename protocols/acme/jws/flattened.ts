@@ -14,16 +14,24 @@ export const flattenedJson: JwsRule = (ctx) => {
   } catch {
     throw problem.malformed('The request body is not JSON');
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw problem.malformed('The JWS is not a JSON object');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw problem.malformed('The JWS is not a JSON object');
   const jws = body as Record<string, unknown>;
-  if ('signatures' in jws) throw problem.malformed('The JWS must use the flattened JSON serialization, with one signature');
+  if ('signatures' in jws)
+    throw problem.malformed('The JWS must use the flattened JSON serialization, with one signature');
   if ('header' in jws) throw problem.malformed('The JWS may carry no unprotected header');
   for (const member of ['protected', 'payload', 'signature'] as const) {
     const value = jws[member];
-    if (typeof value !== 'string' || !B64U.test(value)) throw problem.malformed(`The JWS ${member} is missing or not base64url`);
+    if (typeof value !== 'string' || !B64U.test(value))
+      throw problem.malformed(`The JWS ${member} is missing or not base64url`);
   }
   const unknown = Object.keys(jws).filter((k) => !['protected', 'payload', 'signature'].includes(k));
   if (unknown.length > 0) throw problem.malformed(`Unexpected JWS members: ${unknown.join(', ')}`);
-  if (jws.protected === '' || jws.signature === '') throw problem.malformed('The JWS protected header and signature must not be empty');
-  ctx.jws = { protected: jws.protected as string, payload: jws.payload as string, signature: jws.signature as string };
+  if (jws.protected === '' || jws.signature === '')
+    throw problem.malformed('The JWS protected header and signature must not be empty');
+  ctx.jws = {
+    protected: jws.protected as string,
+    payload: jws.payload as string,
+    signature: jws.signature as string,
+  };
 };

@@ -70,7 +70,8 @@ export function thumbprint(jwk: JsonWebKey): string {
 
 /** Imports a JWK from a request; anything unusable is badPublicKey, never a 500. */
 export function importJwk(raw: unknown): AccountKey {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw problem.malformed('The jwk header is not an object');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw problem.malformed('The jwk header is not an object');
   const jwk = publicMembers(raw as Record<string, unknown>);
   let key: KeyObject;
   try {
@@ -107,12 +108,22 @@ function curveName(key: KeyObject): string | undefined {
 }
 
 /** Verifies a JWS signature over `protected.payload` (RFC 7515 §5.2). */
-export function verifySignature(alg: JwsAlgorithm, key: KeyObject, signingInput: string, signature: Buffer): boolean {
+export function verifySignature(
+  alg: JwsAlgorithm,
+  key: KeyObject,
+  signingInput: string,
+  signature: Buffer,
+): boolean {
   try {
     const data = Buffer.from(signingInput, 'ascii');
     const hash = hashOf[alg];
     if (alg === 'PS256') {
-      return cryptoVerify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
+      return cryptoVerify(
+        hash,
+        data,
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+        signature,
+      );
     }
     if (alg.startsWith('ES')) return cryptoVerify(hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature);
     return cryptoVerify(hash, data, key, signature);

@@ -11,14 +11,16 @@ function decode(payload: string): unknown {
 
 /** §6.3: reads are POST-as-GET, whose payload is exactly the empty string. */
 export const postAsGet: JwsRule = (ctx) => {
-  if (ctx.jws?.payload !== '') throw problem.malformed('This resource is read with POST-as-GET: the payload must be empty');
+  if (ctx.jws?.payload !== '')
+    throw problem.malformed('This resource is read with POST-as-GET: the payload must be empty');
   ctx.payload = undefined;
 };
 
 /** Actions carry a JSON object payload. */
 export const jsonPayload: JwsRule = (ctx) => {
   const value = decode(ctx.jws?.payload ?? '');
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw problem.malformed('The JWS payload must be a JSON object');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw problem.malformed('The JWS payload must be a JSON object');
   ctx.payload = value;
 };
 

@@ -24,11 +24,13 @@ export const protectedHeader: JwsRule = (ctx) => {
     });
   }
   if ('b64' in h || 'crit' in h) throw problem.malformed('The JWS header may not use b64 or crit');
-  if (typeof h.url !== 'string' || h.url === '') throw problem.malformed('The JWS protected header has no url');
+  if (typeof h.url !== 'string' || h.url === '')
+    throw problem.malformed('The JWS protected header has no url');
   if (typeof h.nonce !== 'string') throw problem.badNonce('The JWS protected header has no nonce');
   const hasJwk = h.jwk !== undefined;
   const hasKid = h.kid !== undefined;
-  if (hasJwk === hasKid) throw problem.malformed('The JWS protected header must carry exactly one of jwk and kid');
+  if (hasJwk === hasKid)
+    throw problem.malformed('The JWS protected header must carry exactly one of jwk and kid');
   if (hasKid && typeof h.kid !== 'string') throw problem.malformed('The kid must be a string');
   if (hasJwk && (typeof h.jwk !== 'object' || h.jwk === null || Array.isArray(h.jwk))) {
     throw problem.malformed('The jwk must be a JSON object');

@@ -106,7 +106,8 @@ export class EnrollmentCodes {
   async verify(id: string, check: (secret: string) => boolean, actor: string): Promise<EnrollmentCode> {
     const code = await this.#get(id);
     this.#assertUsable(code);
-    if (!code.secretSealed) throw new CoreError('code_invalid', 'This code is not stored and cannot act as a key');
+    if (!code.secretSealed)
+      throw new CoreError('code_invalid', 'This code is not stored and cannot act as a key');
     const secret = this.#box.open(code.secretSealed, `code:${id}`).toString('utf8');
     if (!check(secret)) return this.#fail(code, actor);
     return this.#consume(code, actor);

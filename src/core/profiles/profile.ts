@@ -89,8 +89,6 @@ export function defaultScepSettings(): ScepSettings {
 export interface AcmeSettings {
   /** newAccount requires an External Account Binding (§7.3.4) from an enrolment code of this profile. */
   externalAccountRequired: boolean;
-  /** An EAB code may bind several accounts (otherwise it is used up by the first). */
-  eabReusable: boolean;
   /** New accounts are created but may not order until an approver approves them. */
   accountApprovalRequired: boolean;
   /** Check CAA (RFC 8659, with RFC 8657 accounturi and validationmethods) before issuing. */
@@ -98,7 +96,11 @@ export interface AcmeSettings {
 }
 
 export function defaultAcmeSettings(): AcmeSettings {
-  return { externalAccountRequired: false, eabReusable: false, accountApprovalRequired: false, caaCheck: false };
+  return {
+    externalAccountRequired: false,
+    accountApprovalRequired: false,
+    caaCheck: false,
+  };
 }
 
 export interface ProfileSettings {

@@ -45,13 +45,14 @@ class Accounts implements AccountRepository {
   }
   async findByThumbprint(profileId: string, thumbprint: string): Promise<Account | null> {
     const row = (await this.db('acme_accounts').where({ profile_id: profileId, thumbprint }).first()) as
-      | AccountRow
-      | undefined;
+      AccountRow | undefined;
     return row ? accountFromRow(row) : null;
   }
   async update(account: Account): Promise<void> {
-    const { id: _id, created_at: _c, profile_id: _p, ...row } = accountToRow(account);
-    await this.db('acme_accounts').where({ id: account.id }).update(row);
+    const row = accountToRow(account);
+    await this.db('acme_accounts')
+      .where({ id: account.id })
+      .update({ thumbprint: row.thumbprint, status: row.status, data: row.data, updated_at: row.updated_at });
   }
 }
 
@@ -104,8 +105,10 @@ class Orders implements OrderRepository {
     return row ? orderFromRow(row) : null;
   }
   async update(order: Order, from: OrderStatus): Promise<boolean> {
-    const { id: _id, created_at: _c, account_id: _a, ...row } = orderToRow(order);
-    const changed = await this.db('acme_orders').where({ id: order.id, status: from }).update(row);
+    const row = orderToRow(order);
+    const changed = await this.db('acme_orders')
+      .where({ id: order.id, status: from })
+      .update({ status: row.status, replaces: row.replaces, data: row.data, updated_at: row.updated_at });
     return changed === 1;
   }
   async listIds(accountId: string, options: ListOptions): Promise<Page<string>> {
@@ -117,9 +120,10 @@ class Orders implements OrderRepository {
     );
   }
   async findByReplaces(certId: string): Promise<Order | null> {
-    const row = (await this.db('acme_orders').where({ replaces: certId }).orderBy('created_at', 'desc').first()) as
-      | OrderRow
-      | undefined;
+    const row = (await this.db('acme_orders')
+      .where({ replaces: certId })
+      .orderBy('created_at', 'desc')
+      .first()) as OrderRow | undefined;
     return row ? orderFromRow(row) : null;
   }
 }
@@ -137,13 +141,25 @@ class Authorizations implements AuthorizationRepository {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
   async update(authz: Authorization, from: AuthorizationStatus): Promise<boolean> {
-    const { id: _id, created_at: _c, account_id: _a, ...row } = authzToRow(authz);
-    return (await this.db('acme_authorizations').where({ id: authz.id, status: from }).update(row)) === 1;
+    const row = authzToRow(authz);
+    const changed = await this.db('acme_authorizations').where({ id: authz.id, status: from }).update({
+      identifier: row.identifier,
+      status: row.status,
+      expires_at: row.expires_at,
+      data: row.data,
+      updated_at: row.updated_at,
+    });
+    return changed === 1;
   }
   async create(authz: Authorization): Promise<void> {
     await this.db('acme_authorizations').insert(authzToRow(authz));
   }
-  async findValid(accountId: string, identifier: Identifier, wildcard: boolean, now: Date): Promise<Authorization | null> {
+  async findValid(
+    accountId: string,
+    identifier: Identifier,
+    wildcard: boolean,
+    now: Date,
+  ): Promise<Authorization | null> {
     const row = (await this.db('acme_authorizations')
       .where({ account_id: accountId, identifier: identifierKey(identifier, wildcard), status: 'valid' })
       .andWhere('expires_at', '>', now)

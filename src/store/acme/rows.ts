@@ -52,7 +52,9 @@ export function accountToRow(a: Account): AccountRow {
 
 export function accountFromRow(r: AccountRow): Account {
   return {
-    ...fromJson<Omit<Account, 'id' | 'profileId' | 'thumbprint' | 'status' | 'createdAt' | 'updatedAt'>>(r.data),
+    ...fromJson<Omit<Account, 'id' | 'profileId' | 'thumbprint' | 'status' | 'createdAt' | 'updatedAt'>>(
+      r.data,
+    ),
     id: r.id,
     profileId: r.profile_id,
     thumbprint: r.thumbprint,
@@ -62,21 +64,41 @@ export function accountFromRow(r: AccountRow): Account {
   };
 }
 
-interface OrderData extends Omit<Order, 'id' | 'accountId' | 'status' | 'replaces' | 'createdAt' | 'updatedAt' | 'notBefore' | 'notAfter' | 'expiresAt'> {
+interface OrderData extends Omit<
+  Order,
+  | 'id'
+  | 'accountId'
+  | 'status'
+  | 'replaces'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'notBefore'
+  | 'notAfter'
+  | 'expiresAt'
+> {
   notBefore: string | null;
   notAfter: string | null;
   expiresAt: string;
 }
 
 export function orderToRow(o: Order): OrderRow {
-  const { id, accountId, status, replaces, createdAt, updatedAt, notBefore, notAfter, expiresAt, ...rest } = o;
+  const { id, accountId, status, replaces, createdAt, updatedAt, notBefore, notAfter, expiresAt, ...rest } =
+    o;
   const data: OrderData = {
     ...rest,
     notBefore: notBefore?.toISOString() ?? null,
     notAfter: notAfter?.toISOString() ?? null,
     expiresAt: expiresAt.toISOString(),
   };
-  return { id, account_id: accountId, status, replaces, data: toJson(data), created_at: createdAt, updated_at: updatedAt };
+  return {
+    id,
+    account_id: accountId,
+    status,
+    replaces,
+    data: toJson(data),
+    created_at: createdAt,
+    updated_at: updatedAt,
+  };
 }
 
 export function orderFromRow(r: OrderRow): Order {

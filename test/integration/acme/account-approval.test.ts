@@ -19,12 +19,16 @@ describe.each(dialects)('ACME account approval (%s)', (dialect) => {
     expect(refused.status).toBe(403);
     expect(refused.body.type).toBe('urn:ietf:params:acme:error:unauthorized');
     expect(refused.body.detail).toContain('awaits approval');
-    expect((await c.post(bench.url('/new-authz'), { identifier: { type: 'dns', value: 'wait.example' } })).status).toBe(403);
+    expect(
+      (await c.post(bench.url('/new-authz'), { identifier: { type: 'dns', value: 'wait.example' } })).status,
+    ).toBe(403);
     const id = (c.kid as string).split('/').pop() as string;
     await approveAccount(bench.t.core, bench.face.deps.store, id, 'admin');
     expect((await c.order(['wait.example'])).status).toBe(201);
     const events = await bench.t.store.audit.list({ targetType: 'acme-account', targetId: id });
     expect(events.map((e) => e.action)).toEqual(['acme-account.approved']);
-    await expect(approveAccount(bench.t.core, bench.face.deps.store, 'nope', 'admin')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(approveAccount(bench.t.core, bench.face.deps.store, 'nope', 'admin')).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 });

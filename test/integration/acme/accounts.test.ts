@@ -69,7 +69,11 @@ describe.each(dialects)('ACME accounts (%s)', (dialect) => {
     await c.register({ contact: ['mailto:a@example.com'] });
     const read = await c.post(c.kid as string, '');
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ status: 'valid', contact: ['mailto:a@example.com'], orders: `${c.kid}/orders` });
+    expect(read.body).toMatchObject({
+      status: 'valid',
+      contact: ['mailto:a@example.com'],
+      orders: `${c.kid}/orders`,
+    });
     const upd = await c.post(c.kid as string, { contact: ['mailto:b@example.com'] });
     expect(upd.body.contact).toEqual(['mailto:b@example.com']);
     expect((await c.post(c.kid as string, { status: 'valid' })).body.type).toContain('malformed');

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../../helpers/db.js';
 import { makeCsr } from '../../helpers/pki.js';
+import { problem } from '../../../protocols/acme/problems.js';
 import { acmeBench, type Bench, type Client } from './harness.js';
 
 const err = (type: string) => `urn:ietf:params:acme:error:${type}`;
@@ -27,7 +28,10 @@ describe.each(dialects)('ACME ARI, pre-authorization and edge cases (%s)', (dial
     bench = await acmeBench(dialect);
     c = bench.client();
     await c.register();
-    const fin = await c.issue(['ari.example'], makeCsr({ subject: 'CN=ari.example', dnsNames: ['ari.example'] }).der);
+    const fin = await c.issue(
+      ['ari.example'],
+      makeCsr({ subject: 'CN=ari.example', dnsNames: ['ari.example'] }).der,
+    );
     id = certId((await c.post(fin.body.certificate, '')).text);
   });
   afterAll(() => bench.cleanup());
@@ -40,7 +44,9 @@ describe.each(dialects)('ACME ARI, pre-authorization and edge cases (%s)', (dial
     const end = new Date(res.body.suggestedWindow.end).getTime();
     expect(end).toBeGreaterThan(start);
     expect(start).toBeGreaterThan(Date.now() + 30 * 86_400_000);
-    expect((await request(bench.app).get(`/acme/${bench.profile}/renewal-info/nope`)).body.type).toBe(err('malformed'));
+    expect((await request(bench.app).get(`/acme/${bench.profile}/renewal-info/nope`)).body.type).toBe(
+      err('malformed'),
+    );
     expect((await request(bench.app).get(`/acme/${bench.profile}/renewal-info/AA.AQID`)).status).toBe(404);
   });
 
@@ -66,7 +72,10 @@ describe.each(dialects)('ACME ARI, pre-authorization and edge cases (%s)', (dial
     const order = await c.order(['pre.example']);
     expect(order.body.status).toBe('ready');
     expect(order.body.authorizations).toEqual([res.headers.location]);
-    expect((await c.post(bench.url('/new-authz'), { identifier: { type: 'dns', value: '*.pre.example' } })).body.type).toBe(err('rejectedIdentifier'));
+    expect(
+      (await c.post(bench.url('/new-authz'), { identifier: { type: 'dns', value: '*.pre.example' } })).body
+        .type,
+    ).toBe(err('rejectedIdentifier'));
     expect((await c.post(bench.url('/new-authz'), {})).body.type).toBe(err('malformed'));
   });
 
@@ -74,7 +83,11 @@ describe.each(dialects)('ACME ARI, pre-authorization and edge cases (%s)', (dial
     const other = await acmeBench(dialect);
     try {
       const profile = await other.t.core.store.profiles.getByName(other.profile);
-      await other.t.core.setProfileStatus({ profileId: profile?.id as string, status: 'disabled', actor: 'admin' });
+      await other.t.core.setProfileStatus({
+        profileId: profile?.id as string,
+        status: 'disabled',
+        actor: 'admin',
+      });
       await new Promise((r) => setTimeout(r, 2100)); // past the profile cache
       const res = await request(other.app).get(`/acme/${other.profile}/directory`);
       expect(res.status).toBe(403);
@@ -102,6 +115,57 @@ describe.each(dialects)('ACME ARI, pre-authorization and edge cases (%s)', (dial
     } finally {
       orders.create = original;
       await broken.cleanup();
+    }
+  });
+});
+
+describe.each(dialects)('ACME validation retries and profiles (%s)', (dialect) => {
+  it('When a validation fails transiently, Then it is retried (§8.2) and succeeds; a wrong answer is not retried', async () => {
+    let calls = 0;
+    const bench = await acmeBench(dialect, {}, {}, undefined, undefined, {
+      retryDelaysMs: [10, 10],
+      checks: {
+        'http-01': async (authz) => {
+          calls++;
+          if (authz.identifier.value === 'flaky.example' && calls < 3) throw problem.connection('refused');
+          if (authz.identifier.value === 'wrong.example') throw problem.incorrectResponse('no');
+        },
+      },
+    });
+    try {
+      const c = bench.client();
+      await c.register();
+      const flaky = await c.order(['flaky.example']);
+      await c.authorize(flaky.body);
+      expect(calls).toBe(3);
+      expect((await c.post(flaky.headers.location as string, '')).body.status).toBe('ready');
+      calls = 0;
+      const wrong = await c.order(['wrong.example']);
+      await c.authorize(wrong.body);
+      expect(calls).toBe(1);
+      expect((await c.post(wrong.headers.location as string, '')).body.status).toBe('invalid');
+    } finally {
+      await bench.cleanup();
+    }
+  });
+
+  it('When newOrder names another profile, Then invalidProfile; the order names its profile', async () => {
+    const bench = await acmeBench(dialect);
+    try {
+      const c = bench.client();
+      await c.register();
+      const res = await c.post(bench.url('/new-order'), {
+        identifiers: [{ type: 'dns', value: 'p.example' }],
+        profile: 'other',
+      });
+      expect(res.body.type).toBe(err('invalidProfile'));
+      const ok = await c.post(bench.url('/new-order'), {
+        identifiers: [{ type: 'dns', value: 'p.example' }],
+        profile: bench.profile,
+      });
+      expect(ok.body.profile).toBe(bench.profile);
+    } finally {
+      await bench.cleanup();
     }
   });
 });

@@ -16,7 +16,9 @@ function eab(client: Client, url: string, kid: string, macKey: string, alg = 'HS
   const protectedHeader = b64({ alg, kid, url });
   const payload = b64(jwk);
   const hash = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' }[alg] ?? 'sha256';
-  const signature = createHmac(hash, Buffer.from(macKey, 'base64url')).update(`${protectedHeader}.${payload}`).digest('base64url');
+  const signature = createHmac(hash, Buffer.from(macKey, 'base64url'))
+    .update(`${protectedHeader}.${payload}`)
+    .digest('base64url');
   return { protected: protectedHeader, payload, signature };
 }
 
@@ -33,7 +35,13 @@ describe.each(dialects)('ACME external account binding (%s)', (dialect) => {
   async function code(singleUse = true) {
     const profile = await bench.t.core.store.profiles.getByName(bench.profile);
     if (!profile) throw new Error('no profile');
-    return bench.t.core.codes.create({ profile, purpose: 'acme-eab', actor: 'admin', showable: true, singleUse });
+    return bench.t.core.codes.create({
+      profile,
+      purpose: 'acme-eab',
+      actor: 'admin',
+      showable: true,
+      singleUse,
+    });
   }
 
   it('When EAB is required, Then the directory says so and a registration without it is externalAccountRequired', async () => {
@@ -43,24 +51,32 @@ describe.each(dialects)('ACME external account binding (%s)', (dialect) => {
     expect(res.body.type).toBe(err('externalAccountRequired'));
   });
 
-  it.each(['HS256', 'HS384', 'HS512'])('When the binding is a valid %s MAC, Then the account is created and a single-use code is used up', async (alg) => {
-    const { code: c, secret } = await code();
-    const client = bench.client();
-    const url = bench.url('/new-acct');
-    const res = await client.register({ termsOfServiceAgreed: true, externalAccountBinding: eab(client, url, c.id, secret, alg) });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect((await bench.t.core.store.codes.get(c.id))?.status).toBe('used');
-    const second = bench.client();
-    const again = await second.register({ externalAccountBinding: eab(second, url, c.id, secret, alg) });
-    expect(again.body.type).toBe(err('unauthorized'));
-  });
+  it.each(['HS256', 'HS384', 'HS512'])(
+    'When the binding is a valid %s MAC, Then the account is created and a single-use code is used up',
+    async (alg) => {
+      const { code: c, secret } = await code();
+      const client = bench.client();
+      const url = bench.url('/new-acct');
+      const res = await client.register({
+        termsOfServiceAgreed: true,
+        externalAccountBinding: eab(client, url, c.id, secret, alg),
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect((await bench.t.core.store.codes.get(c.id))?.status).toBe('used');
+      const second = bench.client();
+      const again = await second.register({ externalAccountBinding: eab(second, url, c.id, secret, alg) });
+      expect(again.body.type).toBe(err('unauthorized'));
+    },
+  );
 
   it('When the MAC is wrong, Then unauthorized, the failure counts, and the code locks at maxAttempts', async () => {
     const { code: c, secret } = await code(false);
     const url = bench.url('/new-acct');
     for (let i = 0; i < 3; i++) {
       const client = bench.client();
-      const res = await client.register({ externalAccountBinding: eab(client, url, c.id, Buffer.alloc(24, i).toString('base64url')) });
+      const res = await client.register({
+        externalAccountBinding: eab(client, url, c.id, Buffer.alloc(24, i).toString('base64url')),
+      });
       expect(res.body.type).toBe(err('unauthorized'));
     }
     expect((await bench.t.core.store.codes.get(c.id))?.status).toBe('locked');
@@ -75,12 +91,29 @@ describe.each(dialects)('ACME external account binding (%s)', (dialect) => {
     const url = bench.url('/new-acct');
     const client = bench.client();
     const otherKey = bench.client().key.jwk;
-    expect((await client.register({ externalAccountBinding: eab(client, url, c.id, secret, 'HS256', otherKey) })).body.type).toBe(err('malformed'));
-    expect((await client.register({ externalAccountBinding: eab(client, url, '00000000-0000-0000-0000-000000000000', secret) })).body.type).toBe(err('unauthorized'));
-    expect((await client.register({ externalAccountBinding: eab(client, url, c.id, secret, 'RS256') })).body.type).toBe(err('badSignatureAlgorithm'));
-    expect((await client.register({ externalAccountBinding: eab(client, bench.url('/new-order'), c.id, secret) })).body.type).toBe(err('malformed'));
+    expect(
+      (await client.register({ externalAccountBinding: eab(client, url, c.id, secret, 'HS256', otherKey) }))
+        .body.type,
+    ).toBe(err('malformed'));
+    expect(
+      (
+        await client.register({
+          externalAccountBinding: eab(client, url, '00000000-0000-0000-0000-000000000000', secret),
+        })
+      ).body.type,
+    ).toBe(err('unauthorized'));
+    expect(
+      (await client.register({ externalAccountBinding: eab(client, url, c.id, secret, 'RS256') })).body.type,
+    ).toBe(err('badSignatureAlgorithm'));
+    expect(
+      (await client.register({ externalAccountBinding: eab(client, bench.url('/new-order'), c.id, secret) }))
+        .body.type,
+    ).toBe(err('malformed'));
     expect((await client.register({ externalAccountBinding: 'x' })).body.type).toBe(err('malformed'));
-    expect((await client.register({ externalAccountBinding: { protected: 'e30', payload: 1, signature: '' } })).body.type).toBe(err('malformed'));
+    expect(
+      (await client.register({ externalAccountBinding: { protected: 'e30', payload: 1, signature: '' } }))
+        .body.type,
+    ).toBe(err('malformed'));
     expect((await bench.t.core.store.codes.get(c.id))?.failedAttempts).toBe(0);
     const ok = await client.register({ externalAccountBinding: eab(client, url, c.id, secret) });
     expect(ok.status).toBe(201);

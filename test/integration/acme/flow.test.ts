@@ -22,7 +22,11 @@ describe.each(dialects)('ACME issuance flow (%s)', (dialect) => {
       newOrder: bench.url('/new-order'),
       revokeCert: bench.url('/revoke-cert'),
       keyChange: bench.url('/key-change'),
-      meta: { externalAccountRequired: false, caaIdentities: ['acme.test'], website: 'https://example.test/' },
+      meta: {
+        externalAccountRequired: false,
+        caaIdentities: ['acme.test'],
+        website: 'https://example.test/',
+      },
     });
     expect(Object.keys(res.body.meta.profiles)).toEqual([bench.profile]);
     expect(res.headers.link).toContain(`<${bench.url('/directory')}>;rel="index"`);

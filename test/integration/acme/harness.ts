@@ -8,7 +8,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { buildApp } from '../../../src/app.js';
 import { createLogger } from '../../../src/http/logger.js';
-import { createAcmeFace, type AcmeFace } from '../../../protocols/acme/index.js';
+import { createAcmeFace, type AcmeFace, type AcmeFaceInput } from '../../../protocols/acme/index.js';
 import { createAcmeStore } from '../../../src/store/acme/acme-store.js';
 import { testCore, type TestCore } from '../../helpers/core.js';
 import type { TestDialect } from '../../helpers/db.js';
@@ -64,7 +64,14 @@ export function signJws(
   const p = b64({ alg, ...header });
   const body = payload === '' ? '' : b64(payload);
   const input = Buffer.from(`${p}.${body}`);
-  const hash = { ES256: 'sha256', ES384: 'sha384', ES512: 'sha512', RS256: 'sha256', PS256: 'sha256', EdDSA: null }[key.alg];
+  const hash = {
+    ES256: 'sha256',
+    ES384: 'sha384',
+    ES512: 'sha512',
+    RS256: 'sha256',
+    PS256: 'sha256',
+    EdDSA: null,
+  }[key.alg];
   const signature =
     key.alg === 'PS256'
       ? sign(hash, input, { key: key.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })
@@ -95,7 +102,13 @@ export class Bench {
     readonly profile: string,
     readonly nonceKey: Buffer,
   ) {
-    this.app = buildApp({ core: t.core, ca: t.ca, logger: createLogger('silent'), bodyLimit: '256kb', acme: face.router }).https;
+    this.app = buildApp({
+      core: t.core,
+      ca: t.ca,
+      logger: createLogger('silent'),
+      bodyLimit: '256kb',
+      acme: face.router,
+    }).https;
   }
 
   url(path: string): string {
@@ -158,7 +171,10 @@ export class Client {
   /** Serves every http-01 challenge of the order, answers it, waits until the order is ready. */
   async authorize(orderBody: { authorizations: string[] }) {
     for (const authzUrl of orderBody.authorizations) {
-      const authz = (await this.post(authzUrl, '')).body as { challenges: { type: string; url: string; token: string }[]; status: string };
+      const authz = (await this.post(authzUrl, '')).body as {
+        challenges: { type: string; url: string; token: string }[];
+        status: string;
+      };
       if (authz.status === 'valid') continue;
       const ch = authz.challenges.find((c) => c.type === 'http-01');
       if (!ch) throw new Error('no http-01');
@@ -196,6 +212,7 @@ export async function acmeBench(
   options: Partial<AcmeOptions> = {},
   shared?: { t: TestCore; nonceKey: Buffer; profile: string },
   rateLimits?: RateLimits,
+  extra: { checks?: AcmeFaceInput['checks']; retryDelaysMs?: number[] } = {},
 ): Promise<Bench> {
   const t = shared?.t ?? (await testCore(dialect));
   const profile = shared?.profile ?? (await t.profile(settings)).name;
@@ -210,11 +227,20 @@ export async function acmeBench(
     bodyLimit: '256kb',
     rateLimits,
     options: { ...testOptions, defaultProfile: profile, ...options },
-    validation: { dnsResolver: null, http01Port: 80, tlsAlpn01Port: 443, timeoutMs: 1000, validLifetimeSeconds: 3600 },
+    validation: {
+      dnsResolver: null,
+      http01Port: 80,
+      tlsAlpn01Port: 443,
+      timeoutMs: 1000,
+      validLifetimeSeconds: 3600,
+      retryDelaysMs: extra.retryDelaysMs ?? [],
+    },
     checks: {
       'http-01': async (_authz, challenge, keyAuthorization) => {
-        if (bench?.http01.get(challenge.token) !== keyAuthorization) throw problem.incorrectResponse('wrong key authorization');
+        if (bench?.http01.get(challenge.token) !== keyAuthorization)
+          throw problem.incorrectResponse('wrong key authorization');
       },
+      ...extra.checks,
     },
   });
   bench = new Bench(t, face, profile, nonceKey);

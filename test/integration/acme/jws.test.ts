@@ -38,7 +38,11 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
 
   describe('content type (§6.2)', () => {
     it('fail/wrong-content-type: application/json is 415', async () => {
-      expectProblem(await client.post(newOrder, { identifiers: [] }, { contentType: 'application/json' }), 'malformed', 415);
+      expectProblem(
+        await client.post(newOrder, { identifiers: [] }, { contentType: 'application/json' }),
+        'malformed',
+        415,
+      );
     });
     it('fail/no-content-type: a body without type is 415', async () => {
       const res = await request(bench.app).post(bench.path(newOrder)).send(Buffer.from('{}'));
@@ -53,8 +57,14 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
       ['array', '[]'],
       ['string', '"x"'],
       ['null', 'null'],
-      ['general-serialization', JSON.stringify({ payload: 'e30', signatures: [{ protected: 'e30', signature: 'AA' }] })],
-      ['unprotected-header', JSON.stringify({ protected: 'e30', header: { alg: 'ES256' }, payload: 'e30', signature: 'AA' })],
+      [
+        'general-serialization',
+        JSON.stringify({ payload: 'e30', signatures: [{ protected: 'e30', signature: 'AA' }] }),
+      ],
+      [
+        'unprotected-header',
+        JSON.stringify({ protected: 'e30', header: { alg: 'ES256' }, payload: 'e30', signature: 'AA' }),
+      ],
       ['missing-protected', JSON.stringify({ payload: 'e30', signature: 'AA' })],
       ['missing-signature', JSON.stringify({ protected: 'e30', payload: 'e30' })],
       ['missing-payload', JSON.stringify({ protected: 'e30', signature: 'AA' })],
@@ -68,7 +78,11 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
       expectProblem(await raw(newOrder, body), 'malformed', 400);
     });
     it('fail/too-large: a body over the limit is 413 malformed', async () => {
-      expectProblem(await raw(newOrder, JSON.stringify({ protected: 'a'.repeat(300_000), payload: '', signature: 'AA' })), 'malformed', 413);
+      expectProblem(
+        await raw(newOrder, JSON.stringify({ protected: 'a'.repeat(300_000), payload: '', signature: 'AA' })),
+        'malformed',
+        413,
+      );
     });
   });
 
@@ -76,16 +90,27 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
     const withHeader = async (header: unknown, url = newOrder) =>
       raw(url, JSON.stringify({ protected: b64(header), payload: b64({}), signature: 'AAAA' }));
     it('fail/header-not-json', async () => {
-      expectProblem(await raw(newOrder, JSON.stringify({ protected: b64('{bad'), payload: '', signature: 'AA' })), 'malformed', 400);
+      expectProblem(
+        await raw(newOrder, JSON.stringify({ protected: b64('{bad'), payload: '', signature: 'AA' })),
+        'malformed',
+        400,
+      );
     });
     it('fail/header-array', async () => expectProblem(await withHeader([1]), 'malformed', 400));
-    it.each([['none'], ['HS256'], ['RS512'], [null], [7]])('fail/alg-%s is badSignatureAlgorithm with the accepted list', async (alg) => {
-      const res = await withHeader({ alg, nonce: await bench.nonce(), url: newOrder, kid: client.kid });
-      expectProblem(res, 'badSignatureAlgorithm', 400);
-      expect(res.body.algorithms).toEqual(['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA']);
-    });
+    it.each([['none'], ['HS256'], ['RS512'], [null], [7]])(
+      'fail/alg-%s is badSignatureAlgorithm with the accepted list',
+      async (alg) => {
+        const res = await withHeader({ alg, nonce: await bench.nonce(), url: newOrder, kid: client.kid });
+        expectProblem(res, 'badSignatureAlgorithm', 400);
+        expect(res.body.algorithms).toEqual(['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA']);
+      },
+    );
     it('fail/alg-does-not-match-key: ES384 over a P-256 key', async () => {
-      const res = await client.post(newOrder, { identifiers: [{ type: 'dns', value: 'a.example' }] }, { alg: 'ES384' });
+      const res = await client.post(
+        newOrder,
+        { identifiers: [{ type: 'dns', value: 'a.example' }] },
+        { alg: 'ES384' },
+      );
       expectProblem(res, 'badSignatureAlgorithm', 400);
     });
     it('fail/alg-does-not-match-key: RS256 over an EC key on newAccount', async () => {
@@ -94,10 +119,18 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
       expectProblem(res, 'badSignatureAlgorithm', 400);
     });
     it('fail/jwk-and-kid', async () => {
-      expectProblem(await client.post(newOrder, {}, { extraHeader: { jwk: client.key.jwk } }), 'malformed', 400);
+      expectProblem(
+        await client.post(newOrder, {}, { extraHeader: { jwk: client.key.jwk } }),
+        'malformed',
+        400,
+      );
     });
     it('fail/neither-jwk-nor-kid', async () => {
-      expectProblem(await withHeader({ alg: 'ES256', nonce: await bench.nonce(), url: newOrder }), 'malformed', 400);
+      expectProblem(
+        await withHeader({ alg: 'ES256', nonce: await bench.nonce(), url: newOrder }),
+        'malformed',
+        400,
+      );
     });
     it('fail/kid-on-newAccount', async () => {
       expectProblem(await client.post(newAcct, {}), 'malformed', 400);
@@ -109,10 +142,18 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
       expectProblem(await client.post(newOrder, {}, { kid: 5 as unknown as string }), 'malformed', 400);
     });
     it('fail/crit-header', async () => {
-      expectProblem(await client.post(newOrder, {}, { extraHeader: { crit: ['b64'], b64: false } }), 'malformed', 400);
+      expectProblem(
+        await client.post(newOrder, {}, { extraHeader: { crit: ['b64'], b64: false } }),
+        'malformed',
+        400,
+      );
     });
     it('fail/no-url', async () => {
-      expectProblem(await withHeader({ alg: 'ES256', nonce: await bench.nonce(), kid: client.kid }), 'malformed', 400);
+      expectProblem(
+        await withHeader({ alg: 'ES256', nonce: await bench.nonce(), kid: client.kid }),
+        'malformed',
+        400,
+      );
     });
   });
 
@@ -121,7 +162,11 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
       expectProblem(await client.post(newOrder, {}, { url: newAcct }), 'unauthorized', 403);
     });
     it('fail/url-with-other-host', async () => {
-      expectProblem(await client.post(newOrder, {}, { url: newOrder.replace('acme.test', 'evil.test') }), 'unauthorized', 403);
+      expectProblem(
+        await client.post(newOrder, {}, { url: newOrder.replace('acme.test', 'evil.test') }),
+        'unauthorized',
+        403,
+      );
     });
   });
 
@@ -133,9 +178,12 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
       );
       expectProblem(res, 'badNonce', 400);
     });
-    it.each([['garbage'], [''], ['A'.repeat(44)], [12]])('fail/forged-nonce %s is badNonce', async (nonce) => {
-      expectProblem(await client.post(newOrder, {}, { nonce: nonce as string }), 'badNonce', 400);
-    });
+    it.each([['garbage'], [''], ['A'.repeat(44)], [12]])(
+      'fail/forged-nonce %s is badNonce',
+      async (nonce) => {
+        expectProblem(await client.post(newOrder, {}, { nonce: nonce as string }), 'badNonce', 400);
+      },
+    );
     it('fail/reused-nonce is badNonce, and its fresh Replay-Nonce works', async () => {
       const nonce = await bench.nonce();
       const body = { identifiers: [{ type: 'dns', value: 'nonce.example' }] };
@@ -172,10 +220,18 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
       expectProblem(await raw(newOrder, JSON.stringify(jws)), 'malformed', 400);
     });
     it('fail/unknown-kid is accountDoesNotExist', async () => {
-      expectProblem(await client.post(newOrder, {}, { kid: bench.url('/acct/nobody') }), 'accountDoesNotExist', 400);
+      expectProblem(
+        await client.post(newOrder, {}, { kid: bench.url('/acct/nobody') }),
+        'accountDoesNotExist',
+        400,
+      );
     });
     it('fail/kid-outside-this-directory is accountDoesNotExist', async () => {
-      expectProblem(await client.post(newOrder, {}, { kid: 'https://elsewhere.test/acct/1' }), 'accountDoesNotExist', 400);
+      expectProblem(
+        await client.post(newOrder, {}, { kid: 'https://elsewhere.test/acct/1' }),
+        'accountDoesNotExist',
+        400,
+      );
     });
     const badJwks: [string, Record<string, unknown>][] = [
       ['unknown-kty', { kty: 'oct', k: 'AAAA' }],
@@ -196,15 +252,22 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
     });
     it('fail/rsa-1024 is badPublicKey', async () => {
       const pair = generateKeyPairSync('rsa', { modulusLength: 1024 });
-      const key = { alg: 'RS256' as const, ...pair, jwk: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown> };
+      const key = {
+        alg: 'RS256' as const,
+        ...pair,
+        jwk: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>,
+      };
       expectProblem(await client.post(newAcct, {}, { kid: null, key }), 'badPublicKey', 400);
     });
-    it.each<KeyKind>(['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA'])('ok/%s account keys register', async (alg) => {
-      const c = bench.client(alg);
-      const res = await c.register();
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      expect((await c.order(['alg.example'])).status).toBe(201);
-    });
+    it.each<KeyKind>(['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA'])(
+      'ok/%s account keys register',
+      async (alg) => {
+        const c = bench.client(alg);
+        const res = await c.register();
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        expect((await c.order(['alg.example'])).status).toBe(201);
+      },
+    );
   });
 
   describe('payload and POST-as-GET (§6.3)', () => {
@@ -215,7 +278,11 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
     it('fail/empty-payload-on-action', async () => {
       expectProblem(await client.post(newOrder, ''), 'malformed', 400);
     });
-    it.each([['array', []], ['string', 'x'], ['number', 1]])('fail/payload-%s', async (_n, payload) => {
+    it.each([
+      ['array', []],
+      ['string', 'x'],
+      ['number', 1],
+    ])('fail/payload-%s', async (_n, payload) => {
       expectProblem(await client.post(newOrder, payload), 'malformed', 400);
     });
     it('fail/payload-not-json', async () => {

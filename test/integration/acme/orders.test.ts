@@ -14,7 +14,13 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
   let bench: Bench;
   let c: Client;
   beforeAll(async () => {
-    bench = await acmeBench(dialect, { domainPolicy: { allowedSuffixes: ['example', 'example.com', '192.0.2.0'], allowWildcards: true, allowIpAddresses: true } });
+    bench = await acmeBench(dialect, {
+      domainPolicy: {
+        allowedSuffixes: ['example', 'example.com', '192.0.2.0'],
+        allowWildcards: true,
+        allowIpAddresses: true,
+      },
+    });
     c = bench.client();
     await c.register();
   });
@@ -63,7 +69,10 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
     });
     expect(res.body.type).toBe(err('rejectedIdentifier'));
     expect(res.body.subproblems).toHaveLength(2);
-    expect(res.body.subproblems[0]).toMatchObject({ type: err('rejectedIdentifier'), identifier: { type: 'dns', value: 'x.org' } });
+    expect(res.body.subproblems[0]).toMatchObject({
+      type: err('rejectedIdentifier'),
+      identifier: { type: 'dns', value: 'x.org' },
+    });
   });
 
   it('When notBefore/notAfter are outside the profile validity or not dates, Then malformed', async () => {
@@ -73,7 +82,10 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
       { notBefore: 'yesterday' },
       { notBefore: new Date(now + 3600_000).toISOString(), notAfter: new Date(now).toISOString() },
     ]) {
-      const res = await c.post(bench.url('/new-order'), { identifiers: [{ type: 'dns', value: 'nb.example' }], ...extra });
+      const res = await c.post(bench.url('/new-order'), {
+        identifiers: [{ type: 'dns', value: 'nb.example' }],
+        ...extra,
+      });
       expect(res.body.type).toBe(err('malformed'));
     }
     const ok = await c.post(bench.url('/new-order'), {
@@ -86,7 +98,9 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
 
   it('When finalize comes before the authorizations are valid, Then orderNotReady', async () => {
     const order = await c.order(['early.example']);
-    const res = await c.post(order.body.finalize, { csr: csrB64(makeCsr({ dnsNames: ['early.example'] }).der) });
+    const res = await c.post(order.body.finalize, {
+      csr: csrB64(makeCsr({ dnsNames: ['early.example'] }).der),
+    });
     expect(res.status).toBe(403);
     expect(res.body.type).toBe(err('orderNotReady'));
   });
@@ -103,13 +117,18 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
     expect(after.body.challenges[0].error.type).toBe(err('incorrectResponse'));
     const o = await c.post(order.headers.location as string, '');
     expect(o.body.status).toBe('invalid');
-    expect(o.body.error.subproblems[0]).toMatchObject({ type: err('incorrectResponse'), identifier: { value: 'wrong.example' } });
+    expect(o.body.error.subproblems[0]).toMatchObject({
+      type: err('incorrectResponse'),
+      identifier: { value: 'wrong.example' },
+    });
   });
 
   it('When a challenge payload is not empty, Then malformed; an unknown challenge type is 404', async () => {
     const order = await c.order(['ch.example']);
     const authz = (await c.post(order.body.authorizations[0], '')).body;
-    expect((await c.post(authz.challenges[0].url, { keyAuthorization: 'x' })).body.type).toBe(err('malformed'));
+    expect((await c.post(authz.challenges[0].url, { keyAuthorization: 'x' })).body.type).toBe(
+      err('malformed'),
+    );
     expect((await c.post(authz.challenges[0].url.replace('http-01', 'dns-99'), '')).status).toBe(404);
   });
 
@@ -117,7 +136,9 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
     const order = await c.order(['deact.example']);
     const res = await c.post(order.body.authorizations[0], { status: 'deactivated' });
     expect(res.body.status).toBe('deactivated');
-    expect((await c.post(order.body.authorizations[0], { status: 'deactivated' })).body.type).toBe(err('malformed'));
+    expect((await c.post(order.body.authorizations[0], { status: 'deactivated' })).body.type).toBe(
+      err('malformed'),
+    );
     expect((await c.post(order.headers.location as string, '')).body.status).toBe('invalid');
   });
 
@@ -154,7 +175,9 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
       ['CN not in order', { subject: 'CN=other.example', dnsNames: ['fin.example', 'www.fin.example'] }],
       ['extra IP', { dnsNames: ['fin.example', 'www.fin.example'], ipAddresses: ['192.0.2.1'] }],
     ])('When the CSR has a %s, Then badCSR and the order stays ready', async (_n, opts) => {
-      const res = await c.post(ready.finalize, { csr: csrB64(makeCsr({ subject: 'CN=fin.example', ...opts }).der) });
+      const res = await c.post(ready.finalize, {
+        csr: csrB64(makeCsr({ subject: 'CN=fin.example', ...opts }).der),
+      });
       expect(res.status).toBe(400);
       expect(res.body.type).toBe(err('badCSR'));
       expect((await c.post(ready.location, '')).body.status).toBe('ready');
@@ -170,16 +193,24 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
       expect((await c.post(ready.finalize, { csr: csrB64(der) })).body.type).toBe(err('badCSR'));
     });
     it('When the CSR key is the account key, Then badCSR', async () => {
-      const csr = makeCsr({ key: { privateKey: c.key.privateKey, publicKey: c.key.publicKey }, subject: 'CN=fin.example', dnsNames: ['fin.example', 'www.fin.example'] });
+      const csr = makeCsr({
+        key: { privateKey: c.key.privateKey, publicKey: c.key.publicKey },
+        subject: 'CN=fin.example',
+        dnsNames: ['fin.example', 'www.fin.example'],
+      });
       const res = await c.post(ready.finalize, { csr: csrB64(csr.der) });
       expect(res.body.type).toBe(err('badCSR'));
       expect(res.body.detail).toContain('account key');
     });
     it('When the CSR is right, Then valid; a second finalize is orderNotReady; another account cannot see it', async () => {
-      const res = await c.post(ready.finalize, { csr: csrB64(makeCsr({ subject: 'CN=fin.example', dnsNames: ['www.fin.example', 'fin.example'] }).der) });
+      const res = await c.post(ready.finalize, {
+        csr: csrB64(makeCsr({ subject: 'CN=fin.example', dnsNames: ['www.fin.example', 'fin.example'] }).der),
+      });
       expect(res.body.status).toBe('valid');
       expect(res.headers.location).toBe(ready.location);
-      const again = await c.post(ready.finalize, { csr: csrB64(makeCsr({ dnsNames: ['fin.example', 'www.fin.example'] }).der) });
+      const again = await c.post(ready.finalize, {
+        csr: csrB64(makeCsr({ dnsNames: ['fin.example', 'www.fin.example'] }).der),
+      });
       expect(again.body.type).toBe(err('orderNotReady'));
       const stranger = bench.client();
       await stranger.register();
@@ -192,11 +223,16 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
   });
 
   it('When the CSR key breaks the profile key policy, Then the order is invalid with badCSR', async () => {
-    const strict = await acmeBench(dialect, { keyPolicy: { algorithms: ['rsa'], minRsaBits: 2048, ecCurves: [], generate: 'rsa-2048' } });
+    const strict = await acmeBench(dialect, {
+      keyPolicy: { algorithms: ['rsa'], minRsaBits: 2048, ecCurves: [], generate: 'rsa-2048' },
+    });
     try {
       const s = strict.client();
       await s.register();
-      const res = await s.issue(['k.example'], makeCsr({ subject: 'CN=k.example', dnsNames: ['k.example'] }).der);
+      const res = await s.issue(
+        ['k.example'],
+        makeCsr({ subject: 'CN=k.example', dnsNames: ['k.example'] }).der,
+      );
       expect(res.status).toBe(400);
       expect(res.body.type).toBe(err('badCSR'));
     } finally {
@@ -215,7 +251,10 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
     afterAll(() => gated.cleanup());
 
     it('When the profile requires approval, Then finalize answers processing with Retry-After until approved, then valid', async () => {
-      const res = await g.issue(['gated.example'], makeCsr({ subject: 'CN=gated.example', dnsNames: ['gated.example'] }).der);
+      const res = await g.issue(
+        ['gated.example'],
+        makeCsr({ subject: 'CN=gated.example', dnsNames: ['gated.example'] }).der,
+      );
       expect(res.status).toBe(200);
       expect(res.body.status).toBe('processing');
       expect(res.headers['retry-after']).toBe('2');
@@ -233,10 +272,18 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
     });
 
     it('When the approver rejects, Then the order is invalid with an error naming the reason', async () => {
-      const res = await g.issue(['rejected.example'], makeCsr({ subject: 'CN=rejected.example', dnsNames: ['rejected.example'] }).der);
+      const res = await g.issue(
+        ['rejected.example'],
+        makeCsr({ subject: 'CN=rejected.example', dnsNames: ['rejected.example'] }).der,
+      );
       const orderId = (res.headers.location as string).split('/').pop() as string;
       const request = await gated.t.core.store.requests.findByExternalRef('acme', orderId);
-      await gated.t.core.decide({ requestId: request?.id as string, actor: 'approver', decision: 'reject', comment: 'not our host' });
+      await gated.t.core.decide({
+        requestId: request?.id as string,
+        actor: 'approver',
+        decision: 'reject',
+        comment: 'not our host',
+      });
       const done = await g.post(res.headers.location as string, '');
       expect(done.body.status).toBe('invalid');
       expect(done.body.error.type).toBe(err('unauthorized'));
@@ -245,6 +292,12 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
   });
 
   it('keyAuthorization uses the RFC 7638 thumbprint', () => {
-    expect(thumbprintOf({ kty: 'RSA', e: 'AQAB', n: '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw' })).toBe('NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs');
+    expect(
+      thumbprintOf({
+        kty: 'RSA',
+        e: 'AQAB',
+        n: '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw',
+      }),
+    ).toBe('NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs');
   });
 });

@@ -36,9 +36,12 @@ describe.each(dialects)('ACME revocation and key rollover (%s)', (dialect) => {
     expect(res.status).toBe(200);
     expect(res.headers['replay-nonce']).toBeTruthy();
     const serial = /Serial Number:\s*([0-9A-F:]+)/i.exec(
-      openssl(['x509', '-inform', 'DER', '-noout', '-text'], { input: Buffer.from(cert, 'base64url') }).stdout,
+      openssl(['x509', '-inform', 'DER', '-noout', '-text'], { input: Buffer.from(cert, 'base64url') })
+        .stdout,
     )?.[1];
-    const crl = openssl(['crl', '-inform', 'DER', '-noout', '-text'], { input: await bench.t.ca.crl() }).stdout;
+    const crl = openssl(['crl', '-inform', 'DER', '-noout', '-text'], {
+      input: await bench.t.ca.crl(),
+    }).stdout;
     expect(crl.replace(/:/g, '').toUpperCase()).toContain(String(serial).replace(/:/g, '').toUpperCase());
     const record = (await bench.t.core.store.certificates.list({ status: 'revoked' })).items;
     expect(record.some((r) => r.revocationReason === 1)).toBe(true);
@@ -64,26 +67,51 @@ describe.each(dialects)('ACME revocation and key rollover (%s)', (dialect) => {
   it('When the request is signed by the certificate key (jwk), Then 200; by another jwk, Then unauthorized', async () => {
     const { cert, csr } = await issue(owner, 'bykey.example');
     const stranger = bench.client();
-    expect((await revoke(stranger, { certificate: cert }, { kid: null })).body.type).toBe(err('unauthorized'));
+    expect((await revoke(stranger, { certificate: cert }, { kid: null })).body.type).toBe(
+      err('unauthorized'),
+    );
     const certKey: AccountKeyPair = {
       alg: 'ES256',
       privateKey: csr.privateKey,
       publicKey: csr.publicKey,
       jwk: csr.publicKey.export({ format: 'jwk' }) as Record<string, unknown>,
     };
-    expect((await revoke(stranger, { certificate: cert, reason: 1 }, { kid: null, key: certKey })).status).toBe(200);
+    expect(
+      (await revoke(stranger, { certificate: cert, reason: 1 }, { kid: null, key: certKey })).status,
+    ).toBe(200);
   });
 
   it('When the certificate is garbage or unknown, Then malformed', async () => {
     expect((await revoke(owner, { certificate: 'AAAA' })).body.type).toBe(err('malformed'));
     expect((await revoke(owner, {})).body.type).toBe(err('malformed'));
-    const foreign = openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=x', '-keyout', 'k.pem', '-outform', 'DER', '-out', 'c.der']);
+    const foreign = openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=x',
+      '-keyout',
+      'k.pem',
+      '-outform',
+      'DER',
+      '-out',
+      'c.der',
+    ]);
     const der = (await import('node:fs')).readFileSync(`${foreign.dir}/c.der`).toString('base64url');
     expect((await revoke(owner, { certificate: der })).status).toBe(404);
   });
 
   describe('keyChange', () => {
-    function inner(newKey: AccountKeyPair, client: Client, overrides: Record<string, unknown> = {}, payload?: unknown) {
+    function inner(
+      newKey: AccountKeyPair,
+      client: Client,
+      overrides: Record<string, unknown> = {},
+      payload?: unknown,
+    ) {
       return signJws(
         newKey,
         { jwk: newKey.jwk, url: bench.url('/key-change'), ...overrides },

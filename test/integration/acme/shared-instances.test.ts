@@ -26,15 +26,28 @@ describe.each(dialects)('ACME on two instances sharing one database (%s)', (dial
     const reg = await onB.post(b.url('/new-acct'), { termsOfServiceAgreed: true }, { kid: null, nonce });
     expect(reg.status).toBe(201);
     onB.kid = reg.headers.location as string;
-    const replayB = await onB.post(b.url('/new-order'), { identifiers: [{ type: 'dns', value: 'x.example' }] }, { nonce });
+    const replayB = await onB.post(
+      b.url('/new-order'),
+      { identifiers: [{ type: 'dns', value: 'x.example' }] },
+      { nonce },
+    );
     expect(replayB.body.type).toBe('urn:ietf:params:acme:error:badNonce');
     client.kid = onB.kid;
-    const replayA = await client.post(a.url('/new-order'), { identifiers: [{ type: 'dns', value: 'x.example' }] }, { nonce });
+    const replayA = await client.post(
+      a.url('/new-order'),
+      { identifiers: [{ type: 'dns', value: 'x.example' }] },
+      { nonce },
+    );
     expect(replayA.body.type).toBe('urn:ietf:params:acme:error:badNonce');
   });
 
   it('When a nonce comes from an instance with another key, Then it is refused', async () => {
-    const stranger = await acmeBench(dialect, {}, {}, { t: a.t, nonceKey: Buffer.alloc(32, 7), profile: a.profile });
+    const stranger = await acmeBench(
+      dialect,
+      {},
+      {},
+      { t: a.t, nonceKey: Buffer.alloc(32, 7), profile: a.profile },
+    );
     const nonce = await stranger.nonce();
     const res = await a.client().post(a.url('/new-acct'), {}, { kid: null, nonce });
     expect(res.body.type).toBe('urn:ietf:params:acme:error:badNonce');
@@ -54,7 +67,9 @@ describe.each(dialects)('ACME on two instances sharing one database (%s)', (dial
     await b.face.deps.validator.idle();
     expect((await onA.post(order.headers.location as string, '')).body.status).toBe('ready');
     const fin = await onB.post(order.body.finalize, {
-      csr: Buffer.from(makeCsr({ subject: 'CN=both.example', dnsNames: ['both.example'] }).der).toString('base64url'),
+      csr: Buffer.from(makeCsr({ subject: 'CN=both.example', dnsNames: ['both.example'] }).der).toString(
+        'base64url',
+      ),
     });
     expect(fin.body.status).toBe('valid');
     expect((await onA.post(fin.body.certificate, '')).status).toBe(200);

@@ -18,17 +18,30 @@ import { reverseName, validateTlsAlpn01 } from '../../../../protocols/acme/chall
 import { openssl } from '../../../helpers/pki.js';
 
 const { Packet } = dns2;
-type Zone = Record<string, { A?: string[]; TXT?: string[][]; CAA?: { flags: number; tag: string; value: string }[] }>;
+type Zone = Record<
+  string,
+  { A?: string[]; TXT?: string[][]; CAA?: { flags: number; tag: string; value: string }[] }
+>;
 
 const zone: Zone = {
   'web.test': { A: ['127.0.0.1'] },
   'redirect.test': { A: ['127.0.0.1'] },
   '_acme-challenge.dns.test': { TXT: [['unrelated'], [dns01Digest('tok.thumb')]] },
-  '_acme-challenge.split.test': { TXT: [[dns01Digest('tok.thumb').slice(0, 10), dns01Digest('tok.thumb').slice(10)]] },
+  '_acme-challenge.split.test': {
+    TXT: [[dns01Digest('tok.thumb').slice(0, 10), dns01Digest('tok.thumb').slice(10)]],
+  },
   'caa.test': { CAA: [{ flags: 0, tag: 'issue', value: 'acme.test' }] },
   'other-ca.test': { CAA: [{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }] },
   'nobody.test': { CAA: [{ flags: 0, tag: 'issue', value: ';' }] },
-  'bound.test': { CAA: [{ flags: 0, tag: 'issue', value: 'acme.test; accounturi=https://acme.test/acct/1; validationmethods=dns-01,http-01' }] },
+  'bound.test': {
+    CAA: [
+      {
+        flags: 0,
+        tag: 'issue',
+        value: 'acme.test; accounturi=https://acme.test/acct/1; validationmethods=dns-01,http-01',
+      },
+    ],
+  },
   'wild.test': {
     CAA: [
       { flags: 0, tag: 'issue', value: 'acme.test' },
@@ -41,7 +54,7 @@ const zone: Zone = {
 
 let dnsServer: ReturnType<typeof dns2.createServer>;
 /** dns2's Resource type lists only some record shapes; CAA and multi-string TXT encode fine. */
-const rr = (record: object) => record as unknown as InstanceType<typeof Packet>["answers"][number];
+const rr = (record: object) => record as unknown as InstanceType<typeof Packet>['answers'][number];
 let resolver: DnsResolver;
 
 beforeAll(async () => {
@@ -51,9 +64,21 @@ beforeAll(async () => {
       const response = Packet.createResponseFromRequest(request);
       const [q] = request.questions;
       const entry = zone[q?.name.toLowerCase() ?? ''] ?? {};
-      if (q?.type === Packet.TYPE.A) for (const address of entry.A ?? []) response.answers.push(rr({ name: q.name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 60, address }));
-      if (q?.type === Packet.TYPE.TXT) for (const data of entry.TXT ?? []) response.answers.push(rr({ name: q.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 60, data }));
-      if (q?.type === Packet.TYPE.CAA) for (const caa of entry.CAA ?? []) response.answers.push(rr({ name: q.name, type: Packet.TYPE.CAA, class: Packet.CLASS.IN, ttl: 60, ...caa }));
+      if (q?.type === Packet.TYPE.A)
+        for (const address of entry.A ?? [])
+          response.answers.push(
+            rr({ name: q.name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 60, address }),
+          );
+      if (q?.type === Packet.TYPE.TXT)
+        for (const data of entry.TXT ?? [])
+          response.answers.push(
+            rr({ name: q.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 60, data }),
+          );
+      if (q?.type === Packet.TYPE.CAA)
+        for (const caa of entry.CAA ?? [])
+          response.answers.push(
+            rr({ name: q.name, type: Packet.TYPE.CAA, class: Packet.CLASS.IN, ttl: 60, ...caa }),
+          );
       send(response);
     },
   });
@@ -83,9 +108,15 @@ describe('dns-01 (RFC 8555 §8.4)', () => {
     await validateDns01({ type: 'dns', value: 'split.test' }, 'tok.thumb', resolver);
   });
   it('refuses a wrong digest, a missing record and an IP identifier', async () => {
-    await expect(validateDns01({ type: 'dns', value: 'dns.test' }, 'tok.other', resolver)).rejects.toMatchObject({ type: 'incorrectResponse' });
-    await expect(validateDns01({ type: 'dns', value: 'none.test' }, 'tok.thumb', resolver)).rejects.toMatchObject({ type: 'dns' });
-    await expect(validateDns01({ type: 'ip', value: '127.0.0.1' }, 'tok.thumb', resolver)).rejects.toMatchObject({ type: 'malformed' });
+    await expect(
+      validateDns01({ type: 'dns', value: 'dns.test' }, 'tok.other', resolver),
+    ).rejects.toMatchObject({ type: 'incorrectResponse' });
+    await expect(
+      validateDns01({ type: 'dns', value: 'none.test' }, 'tok.thumb', resolver),
+    ).rejects.toMatchObject({ type: 'dns' });
+    await expect(
+      validateDns01({ type: 'ip', value: '127.0.0.1' }, 'tok.thumb', resolver),
+    ).rejects.toMatchObject({ type: 'malformed' });
   });
 });
 
@@ -146,10 +177,14 @@ describe('http-01 (RFC 8555 §8.3)', () => {
     ['a redirect loop', 'loop', 'x', 'connection'],
     ['a redirect to another scheme', 'ftp', 'x', 'connection'],
   ])('refuses %s', async (_n, token, keyAuth, type) => {
-    await expect(validateHttp01({ type: 'dns', value: 'web.test' }, token, keyAuth, opts())).rejects.toMatchObject({ type });
+    await expect(
+      validateHttp01({ type: 'dns', value: 'web.test' }, token, keyAuth, opts()),
+    ).rejects.toMatchObject({ type });
   });
   it('reports a refused connection as a connection problem', async () => {
-    await expect(validateHttp01({ type: 'dns', value: 'web.test' }, 'good', 'x', { resolver, port: 1, timeoutMs: 500 })).rejects.toMatchObject({ type: 'connection' });
+    await expect(
+      validateHttp01({ type: 'dns', value: 'web.test' }, 'good', 'x', { resolver, port: 1, timeoutMs: 500 }),
+    ).rejects.toMatchObject({ type: 'connection' });
   });
 });
 
@@ -159,8 +194,26 @@ describe('tls-alpn-01 (RFC 8737)', () => {
   const keyAuth = 'alpn.thumb';
   const digest = createHash('sha256').update(keyAuth).digest('hex').replace(/(..)/g, '$1:').slice(0, -1);
   function cert(san: string, ext: string) {
-    const r = openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=acme', '-days', '1',
-      '-addext', `subjectAltName=${san}`, ...(ext ? ['-addext', ext] : []), '-keyout', 'k.pem', '-out', 'c.pem']);
+    const r = openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=acme',
+      '-days',
+      '1',
+      '-addext',
+      `subjectAltName=${san}`,
+      ...(ext ? ['-addext', ext] : []),
+      '-keyout',
+      'k.pem',
+      '-out',
+      'c.pem',
+    ]);
     return { key: readFileSync(`${r.dir}/k.pem`), cert: readFileSync(`${r.dir}/c.pem`) };
   }
   const good = () => cert('DNS:web.test', `1.3.6.1.5.5.7.1.31=critical,DER:04:20:${digest}`);
@@ -169,21 +222,34 @@ describe('tls-alpn-01 (RFC 8737)', () => {
     contexts['web.test'] = good();
     contexts['noncritical.test'] = cert('DNS:noncritical.test', `1.3.6.1.5.5.7.1.31=DER:04:20:${digest}`);
     contexts['noext.test'] = cert('DNS:noext.test', '');
-    contexts['twonames.test'] = cert('DNS:twonames.test,DNS:x.test', `1.3.6.1.5.5.7.1.31=critical,DER:04:20:${digest}`);
-    contexts[reverseName('127.0.0.1')] = cert('IP:127.0.0.1', `1.3.6.1.5.5.7.1.31=critical,DER:04:20:${digest}`);
-    server = createTlsServer({
-      ...good(),
-      ALPNProtocols: ['acme-tls/1'],
-      SNICallback: (name, cb) => {
-        const c = contexts[name];
-        cb(null, c ? createSecureContext(c) : undefined);
+    contexts['twonames.test'] = cert(
+      'DNS:twonames.test,DNS:x.test',
+      `1.3.6.1.5.5.7.1.31=critical,DER:04:20:${digest}`,
+    );
+    contexts[reverseName('127.0.0.1')] = cert(
+      'IP:127.0.0.1',
+      `1.3.6.1.5.5.7.1.31=critical,DER:04:20:${digest}`,
+    );
+    server = createTlsServer(
+      {
+        ...good(),
+        ALPNProtocols: ['acme-tls/1'],
+        SNICallback: (name, cb) => {
+          const c = contexts[name];
+          cb(null, c ? createSecureContext(c) : undefined);
+        },
       },
-    }, (socket) => socket.end());
+      (socket) => socket.end(),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     port = (server.address() as AddressInfo).port;
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const opts = () => ({ resolver: { ...resolver, addresses: async () => ['127.0.0.1'] }, port, timeoutMs: 1000 });
+  const opts = () => ({
+    resolver: { ...resolver, addresses: async () => ['127.0.0.1'] },
+    port,
+    timeoutMs: 1000,
+  });
 
   it('accepts the acmeIdentifier certificate for a name and for an IP (reverse-name SNI)', async () => {
     await validateTlsAlpn01({ type: 'dns', value: 'web.test' }, keyAuth, opts());
@@ -203,14 +269,17 @@ describe('tls-alpn-01 (RFC 8737)', () => {
     const plain = createTlsServer(good(), (s) => s.end());
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', () => resolve()));
     const p = (plain.address() as AddressInfo).port;
-    await expect(validateTlsAlpn01({ type: 'dns', value: 'web.test' }, keyAuth, { ...opts(), port: p })).rejects.toMatchObject({ type: expect.stringMatching(/tls|connection/) });
+    await expect(
+      validateTlsAlpn01({ type: 'dns', value: 'web.test' }, keyAuth, { ...opts(), port: p }),
+    ).rejects.toMatchObject({ type: expect.stringMatching(/tls|connection/) });
     plain.close();
   });
 });
 
 describe('CAA (RFC 8659, RFC 8657)', () => {
   const ctx = { identities: ['acme.test'], accountUri: 'https://acme.test/acct/1', method: 'http-01' };
-  const check = (name: string, wildcard = false, c = ctx) => checkCaa({ type: 'dns', value: name }, wildcard, resolver, c);
+  const check = (name: string, wildcard = false, c = ctx) =>
+    checkCaa({ type: 'dns', value: name }, wildcard, resolver, c);
 
   it('allows: no records up the tree, our issuer, a parent naming us, records without issue', async () => {
     await check('none.test');
@@ -230,11 +299,21 @@ describe('CAA (RFC 8659, RFC 8657)', () => {
   });
   it('honours accounturi and validationmethods (RFC 8657)', async () => {
     await check('bound.test');
-    await expect(check('bound.test', false, { ...ctx, accountUri: 'https://acme.test/acct/2' })).rejects.toMatchObject({ type: 'caa' });
-    await expect(check('bound.test', false, { ...ctx, method: 'tls-alpn-01' })).rejects.toMatchObject({ type: 'caa' });
+    await expect(
+      check('bound.test', false, { ...ctx, accountUri: 'https://acme.test/acct/2' }),
+    ).rejects.toMatchObject({ type: 'caa' });
+    await expect(check('bound.test', false, { ...ctx, method: 'tls-alpn-01' })).rejects.toMatchObject({
+      type: 'caa',
+    });
   });
   it('parses issue values', () => {
-    expect(parseIssueValue('ca.example; a=b;c = d')).toEqual({ issuer: 'ca.example', params: new Map([['a', 'b'], ['c', 'd']]) });
+    expect(parseIssueValue('ca.example; a=b;c = d')).toEqual({
+      issuer: 'ca.example',
+      params: new Map([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]),
+    });
     expect(parseIssueValue('ca.example; broken')).toBeNull();
   });
 });
