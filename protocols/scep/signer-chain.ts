@@ -3,6 +3,7 @@
  * request it repeats → the request is authenticated (by the certificate it renews, else by the
  * challengePassword) → the core decides. Each link either answers or calls the next.
  */
+import { formatDn, parseDn } from '../../ca/pki/names.js';
 import { isCoreError } from '../../src/core/errors.js';
 import type { Core } from '../../src/core/core.js';
 import type { ParsedCsr } from '../../src/core/csr/parse.js';
@@ -70,7 +71,7 @@ export const authenticateLink: Link = (core, next) => async (request) => {
   if (code && code.purpose !== 'scep-challenge') {
     throw new ScepFailure('badRequest', 'The challengePassword is wrong');
   }
-  if (code?.boundSubject && code.boundSubject.toLowerCase() !== request.csr.subject.toLowerCase()) {
+  if (code?.boundSubject && !sameDn(code.boundSubject, request.csr.subject)) {
     throw new ScepFailure('badRequest', 'The challengePassword is bound to another subject');
   }
   try {
@@ -97,6 +98,18 @@ export const authenticateLink: Link = (core, next) => async (request) => {
   }
 };
 
+/** RFC 4514 names compared after normalising spacing and case ("CN=a,O=b" is "cn=A, o=B"). */
+function sameDn(a: string, b: string): boolean {
+  const normal = (dn: string) => {
+    try {
+      return formatDn(parseDn(dn)).toLowerCase();
+    } catch {
+      return dn.toLowerCase();
+    }
+  };
+  return normal(a) === normal(b);
+}
+
 /** The active scep-challenge code of the profile bound to `subject`, if any (a bounded scan). */
 async function boundCode(core: Core, profileId: string, subject: string): Promise<string | null> {
   let cursor: string | null = null;
@@ -106,7 +119,8 @@ async function boundCode(core: Core, profileId: string, subject: string): Promis
       (c) =>
         c.purpose === 'scep-challenge' &&
         c.status === 'active' &&
-        c.boundSubject?.toLowerCase() === subject.toLowerCase(),
+        c.boundSubject !== null &&
+        sameDn(c.boundSubject, subject),
     );
     if (found) return found.id;
     if (!result.next) return null;

@@ -162,6 +162,23 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
     }
   });
 
+  it('When a ready order expires, Then it is invalid; a valid authorization can be deactivated and is not reused', async () => {
+    const order = await c.order(['ready-late.example']);
+    await c.authorize(order.body);
+    expect((await c.post(order.headers.location as string, '')).body.status).toBe('ready');
+    bench.t.clock.advance(3601_000);
+    try {
+      expect((await c.post(order.headers.location as string, '')).body.status).toBe('invalid');
+    } finally {
+      bench.t.clock.advance(-3601_000);
+    }
+    const deact = await c.post(order.body.authorizations[0], { status: 'deactivated' });
+    expect(deact.body.status).toBe('deactivated');
+    const again = await c.order(['ready-late.example']);
+    expect(again.body.status).toBe('pending');
+    expect(again.body.authorizations).not.toEqual(order.body.authorizations);
+  });
+
   describe('finalize CSR checks', () => {
     let ready: { finalize: string; location: string };
     beforeAll(async () => {

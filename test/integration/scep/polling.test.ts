@@ -93,6 +93,25 @@ describe.each(dialects)('CertPoll and approval on %s', (dialect) => {
       failInfo: '4',
     });
   });
+
+  it.each([
+    ['CertPoll', MessageType.CertPoll],
+    ['GetCert', MessageType.GetCert],
+    ['GetCRL', MessageType.GetCRL],
+  ])('When a %s carries malformed messageData, Then FAILURE badRequest', async (_name, messageType) => {
+    const { profile } = await t.scepProfile();
+    for (const content of [
+      new Uint8Array([0x30, 0x00]),
+      new Uint8Array([0x04, 0x02, 0x01]),
+      new Uint8Array([0xff]),
+    ]) {
+      const msg = pkiMessage({ messageType, signer: t.signer, recipient: t.service.ra.certificate, content });
+      expect(readCertRep(await t.send(profile.name, msg.der), t.signer)).toMatchObject({
+        pkiStatus: '2',
+        failInfo: '2',
+      });
+    }
+  });
 });
 
 function issuerAndSubject(t: ScepFixture, subject: string): Uint8Array {
