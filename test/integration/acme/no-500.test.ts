@@ -4,6 +4,7 @@
  * and every answer must be a problem document below 500 or a success.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects } from '../../helpers/db.js';
 import { makeCsr } from '../../helpers/pki.js';
 import { acmeBench, type Bench, type Client } from './harness.js';
 
@@ -36,12 +37,12 @@ const shapes: unknown[] = [
   JSON.parse('{"__proto__": {"polluted": true}, "identifiers": []}'),
 ];
 
-describe('ACME never answers 500 to malformed input (sqlite)', () => {
+describe.each(dialects)('ACME never answers 500 to malformed input (%s)', (dialect) => {
   let bench: Bench;
   let c: Client;
   let urls: string[];
   beforeAll(async () => {
-    bench = await acmeBench('sqlite');
+    bench = await acmeBench(dialect);
     c = bench.client();
     await c.register();
     const order = await c.order(['shape.example']);
