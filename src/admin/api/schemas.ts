@@ -77,7 +77,31 @@ const keyUsage = z.enum([
   'cRLSign',
 ]);
 
-/** The settings an admin may set; ACME and SCEP settings belong to those faces and pass through as objects. */
+/** `scep` profile settings (src/core/profiles/profile.ts ScepSettings); a partial group merges onto the profile's. */
+const scepSettings = z
+  .object({
+    includeChain: z.boolean(),
+    allowDes: z.boolean(),
+    allowKeyReuse: z.boolean(),
+    capabilities: z.array(z.string().min(1).max(32)).max(32),
+    mapUnstructuredNames: z.boolean(),
+    caCertFormat: z.enum(['ra-chain', 'ra-only']),
+    maxClockSkewMinutes: z.number().int().min(1).max(525_600).nullable(),
+  })
+  .partial()
+  .strict();
+
+/** `acme` profile settings (AcmeSettings); a partial group merges onto the profile's. */
+const acmeSettings = z
+  .object({
+    externalAccountRequired: z.boolean(),
+    accountApprovalRequired: z.boolean(),
+    caaCheck: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+/** The settings an admin may set; unknown keys in the ACME and SCEP groups are refused, not stored. */
 export const profileSettings = z.object({
   description: z.string().max(2000),
   keyPolicy,
@@ -89,8 +113,8 @@ export const profileSettings = z.object({
   protocols: z.array(protocol),
   codePolicy,
   pkcs12Encryption: z.enum(['aes-256', 'legacy-3des']),
-  scep: z.record(z.string(), z.unknown()),
-  acme: z.record(z.string(), z.unknown()),
+  scep: scepSettings,
+  acme: acmeSettings,
 });
 
 export const profileView = profileSettings.extend({

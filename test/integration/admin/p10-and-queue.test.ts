@@ -40,6 +40,19 @@ describe.each(dialects)('P10 enrolment and the approval queue on %s', (dialect) 
       .expect(200);
     open = (await post('root', '/profiles/web-open/activate').expect(200)).body;
     expect(open).toMatchObject({ status: 'active', validityDays: 30 });
+    // The SCEP and ACME groups merge key by key, and a misspelt key is refused rather than stored.
+    const scep = await h.api
+      .patch('/api/v1/profiles/web-open')
+      .set(h.as('root'))
+      .send({ settings: { scep: { allowDes: true } } })
+      .expect(200);
+    expect(scep.body.scep).toMatchObject({ allowDes: true, includeChain: true, caCertFormat: 'ra-chain' });
+    const typo = await h.api
+      .patch('/api/v1/profiles/web-open')
+      .set(h.as('root'))
+      .send({ settings: { scep: { allowDES: true }, acme: { caaCheck: 'yes' } } })
+      .expect(400);
+    expect(typo.body.code).toBe('invalid_input');
     guarded = (
       await post('root', '/profiles', {
         name: 'web-guarded',
