@@ -61,24 +61,27 @@ export interface ScepSettings {
   maxClockSkewMinutes: number | null;
 }
 
+/** Every GetCACaps keyword the SCEP face implements (RFC 8894 §3.5.2), in the RFC's order. */
+export const scepCapabilities = [
+  'AES',
+  'DES3',
+  'GetNextCACert',
+  'POSTPKIOperation',
+  'Renewal',
+  'SHA-1',
+  'SHA-256',
+  'SHA-384',
+  'SHA-512',
+  'SCEPStandard',
+] as const;
+
 export function defaultScepSettings(): ScepSettings {
   return {
     includeChain: true,
     allowDes: false,
     allowKeyReuse: false,
-    // SHA-384 listed because some clients pick AES only when it is (issue 4); order as RFC 8894 §3.5.2.
-    capabilities: [
-      'AES',
-      'DES3',
-      'GetNextCACert',
-      'POSTPKIOperation',
-      'Renewal',
-      'SHA-1',
-      'SHA-256',
-      'SHA-384',
-      'SHA-512',
-      'SCEPStandard',
-    ],
+    // All of them: some clients pick AES only when SHA-384 is listed too (issue 4).
+    capabilities: [...scepCapabilities],
     mapUnstructuredNames: true,
     caCertFormat: 'ra-chain',
     maxClockSkewMinutes: null,
