@@ -5,6 +5,7 @@ import type { Core } from '../../core/core.js';
 import { CoreError } from '../../core/errors.js';
 import { confirmInstallation } from '../../core/p12/confirm-installation.js';
 import { downloadP12 } from '../../core/p12/download-p12.js';
+import { loadRequest } from './lookups.js';
 import { RawBody, route, type RouteSpec } from './route-table.js';
 import { idParams } from './schemas.js';
 
@@ -35,11 +36,7 @@ export function certificateFile(core: Core, pem: string, serial: string, format:
 
 /** Downloads of an enrolment: the certificate in four formats, the one-time PKCS#12, installation. */
 export function downloadRoutes(core: Core): RouteSpec[] {
-  const load = async (id: string) => {
-    const request = await core.store.requests.get(id);
-    if (!request) throw new CoreError('not_found', 'No such enrolment request');
-    return request;
-  };
+  const load = (id: string) => loadRequest(core, id);
   return [
     route({
       method: 'get',

@@ -2,21 +2,17 @@ import { z } from 'zod';
 import { resendApprovalNotification } from '../../core/approval/resend-notification.js';
 import type { Core } from '../../core/core.js';
 import { resendEnrollment } from '../../core/enrollment/resend-enrollment.js';
-import { CoreError } from '../../core/errors.js';
 import { addNote } from '../../core/notes/add-note.js';
 import { changeQueueState } from '../../core/queue/change-queue-state.js';
 import { queueStates } from '../../core/queue/queue-state.js';
 import { enrollmentAnswer } from './enrollments.js';
+import { loadRequest } from './lookups.js';
 import { route, type RouteSpec } from './route-table.js';
 import { auditView, enrollmentResult, idParams, listQuery, noteView, page } from './schemas.js';
 
 /** TLM's actions on one enrolment besides the decision: status, resends, internal notes, audit trail. */
 export function queueActionRoutes(core: Core, options: { basePath: string }): RouteSpec[] {
-  const load = async (id: string) => {
-    const request = await core.store.requests.get(id);
-    if (!request) throw new CoreError('not_found', 'No such enrolment request');
-    return request;
-  };
+  const load = (id: string) => loadRequest(core, id);
   return [
     route({
       method: 'post',

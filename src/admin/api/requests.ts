@@ -5,6 +5,7 @@ import { parseCsr } from '../../core/csr/parse.js';
 import { CoreError } from '../../core/errors.js';
 import { checkDomainPolicy } from '../../core/policy/domain-policy.js';
 import { checkKeyPolicy } from '../../core/policy/key-policy.js';
+import { loadRequest } from './lookups.js';
 import { route, type RouteSpec } from './route-table.js';
 import {
   approvalView,
@@ -62,11 +63,7 @@ const decisionOut = z.object({
 
 /** The approval queue: search, details, decisions one by one or in bulk. */
 export function requestRoutes(core: Core): RouteSpec[] {
-  const load = async (id: string) => {
-    const request = await core.store.requests.get(id);
-    if (!request) throw new CoreError('not_found', 'No such enrolment request');
-    return request;
-  };
+  const load = (id: string) => loadRequest(core, id);
   const decide = (decision: 'approve' | 'reject') =>
     route({
       method: 'post',
