@@ -67,18 +67,18 @@ export const authenticateLink: Link = (core, next) => async (request) => {
   if (!challenge) {
     throw new ScepFailure('badRequest', renewalProblem ?? 'The CSR has no challengePassword (RFC 8894 §2.2)');
   }
-  const code = await core.store.codes.findByHash(request.profile.id, core.codes.hash(challenge));
-  if (code && code.purpose !== 'scep-challenge') {
-    throw new ScepFailure('badRequest', 'The challengePassword is wrong');
-  }
-  if (code?.boundSubject && !sameDn(code.boundSubject, request.csr.subject)) {
-    throw new ScepFailure('badRequest', 'The challengePassword is bound to another subject');
-  }
   try {
     const redeemed = await core.codes.redeemBySecret(
       request.profile.id,
       challenge,
       `scep:${request.transactionID}`,
+      (code) => {
+        if (code.purpose !== 'scep-challenge')
+          throw new ScepFailure('badRequest', 'The challengePassword is wrong');
+        if (code.boundSubject && !sameDn(code.boundSubject, request.csr.subject)) {
+          throw new ScepFailure('badRequest', 'The challengePassword is bound to another subject');
+        }
+      },
     );
     return next({ ...request, assetId: redeemed.assetId });
   } catch (err) {

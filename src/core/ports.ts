@@ -36,6 +36,8 @@ export interface ProfileRepository {
   update(profile: Profile): Promise<void>;
   get(id: string): Promise<Profile | null>;
   getByName(name: string): Promise<Profile | null>;
+  /** The profile whose id, else whose name, is `idOrName`, in one query; null when neither. */
+  find(idOrName: string): Promise<Profile | null>;
   list(filter?: { status?: ProfileStatus } & ListOptions): Promise<Page<Profile>>;
 }
 
@@ -123,6 +125,8 @@ export interface AuditRepository {
    */
   tailForAppend(): Promise<Pick<AuditEvent, 'seq' | 'hash'> | null>;
   insert(event: AuditEvent): Promise<void>;
+  /** Several events in one statement: all or none (a seq already taken is CoreError('conflict')). */
+  insertMany(events: readonly AuditEvent[]): Promise<void>;
   /** Events in seq order, from `afterSeq` (exclusive). */
   list(filter?: AuditFilter): Promise<AuditEvent[]>;
 }

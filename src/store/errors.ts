@@ -27,14 +27,30 @@ export async function guard<T>(dialect: Dialect, work: () => Promise<T>): Promis
   }
 }
 
-/** `target` with every method routed through `guard()`. */
+/**
+ * `target` with every method routed through `guard()`. Each method's wrapper is made once per target
+ * and reused: the hot path (several store calls per enrolment) allocates one promise per call, not
+ * two closures and two promises.
+ */
 export function guarded<T extends object>(dialect: Dialect, target: T): T {
+  type Method = (...args: unknown[]) => unknown;
+  const wrappers = new Map<PropertyKey, { method: Method; wrapper: Method }>();
   return new Proxy(target, {
     get(object, property, receiver) {
       const value: unknown = Reflect.get(object, property, receiver);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) =>
-        guard(dialect, async () => (value as (...a: unknown[]) => unknown).apply(object, args));
+      const cached = wrappers.get(property);
+      if (cached?.method === value) return cached.wrapper;
+      const method = value as Method;
+      const wrapper = async (...args: unknown[]) => {
+        try {
+          return await method.apply(object, args);
+        } catch (err) {
+          throw translate(dialect, err);
+        }
+      };
+      wrappers.set(property, { method, wrapper });
+      return wrapper;
     },
   });
 }

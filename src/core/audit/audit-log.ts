@@ -8,22 +8,45 @@ import { enqueueNotification } from '../notifications/enqueue.js';
  * describes does. The tail is read under the store's append lock: one chain across all instances.
  */
 export async function appendAudit(tx: Repositories, clock: Clock, event: NewAuditEvent): Promise<AuditEvent> {
+  const [full] = await appendAuditEvents(tx, clock, [event]);
+  return full as AuditEvent;
+}
+
+/**
+ * Appends several events of one change, in order, chained from a single tail read: one append lock
+ * and one tail query for the lot instead of one per event. Same guarantees as {@link appendAudit}.
+ */
+export async function appendAuditEvents(
+  tx: Repositories,
+  clock: Clock,
+  events: readonly NewAuditEvent[],
+): Promise<AuditEvent[]> {
+  if (events.length === 0) return [];
   const tail = await tx.audit.tailForAppend();
-  const unsigned = {
-    seq: (tail?.seq ?? 0) + 1,
-    at: clock.now(),
-    actor: event.actor,
-    action: event.action,
-    targetType: event.targetType,
-    targetId: event.targetId,
-    data: event.data ?? {},
-    prevHash: tail?.hash ?? genesisHash,
-  };
-  const full: AuditEvent = { ...unsigned, hash: hashEvent(unsigned) };
-  await tx.audit.insert(full);
-  // The outbox row shares this transaction: a notification exists exactly when its event does.
-  await enqueueNotification(tx, full);
-  return full;
+  let seq = tail?.seq ?? 0;
+  let prevHash = tail?.hash ?? genesisHash;
+  const at = clock.now();
+  const appended: AuditEvent[] = [];
+  for (const event of events) {
+    const unsigned = {
+      seq: ++seq,
+      at,
+      actor: event.actor,
+      action: event.action,
+      targetType: event.targetType,
+      targetId: event.targetId,
+      data: event.data ?? {},
+      prevHash,
+    };
+    const full: AuditEvent = { ...unsigned, hash: hashEvent(unsigned) };
+    appended.push(full);
+    prevHash = full.hash;
+  }
+  if (appended.length === 1) await tx.audit.insert(appended[0] as AuditEvent);
+  else await tx.audit.insertMany(appended);
+  // The outbox rows share this transaction: a notification exists exactly when its event does.
+  for (const full of appended) await enqueueNotification(tx, full);
+  return appended;
 }
 
 /** Reads the whole log in pages and verifies the chain. */

@@ -114,9 +114,16 @@ export class EnrollmentCodes {
   }
 
   /** Finds the code of `profileId` whose secret is `secret` (a SCEP challengePassword) and redeems it. */
-  async redeemBySecret(profileId: string, secret: string, actor: string): Promise<EnrollmentCode> {
+  async redeemBySecret(
+    profileId: string,
+    secret: string,
+    actor: string,
+    /** A face's own conditions on the code found (purpose, bound subject); throws to refuse it unconsumed. */
+    accept: (code: EnrollmentCode) => void = () => {},
+  ): Promise<EnrollmentCode> {
     const code = await this.#store.codes.findByHash(profileId, this.hash(secret));
     if (!code) throw new CoreError('code_invalid');
+    accept(code);
     this.#assertUsable(code);
     return this.#consume(code, actor);
   }

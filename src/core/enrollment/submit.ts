@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CertificateAuthority } from '../../../ca/types.js';
 import { appendAudit } from '../audit/audit-log.js';
+import type { NewAuditEvent } from '../audit/event.js';
 import { parseCsr, type ParsedCsr } from '../csr/parse.js';
 import { toPem } from '../../../ca/pki/pem.js';
 import { CoreError } from '../errors.js';
@@ -9,7 +10,7 @@ import type { PolicyFinding } from '../policy/finding.js';
 import { checkKeyPolicy } from '../policy/key-policy.js';
 import type { Clock, Store } from '../ports.js';
 import type { Profile, Protocol } from '../profiles/profile.js';
-import { issueApproved, type Issued } from './issue.js';
+import { issueImmediately, type Issued } from './issue.js';
 import type { EnrollmentRequest } from './request.js';
 
 export interface SubmitInput {
@@ -49,7 +50,7 @@ export interface SubmitDeps {
 }
 
 export async function resolveProfile(store: Store, idOrName: string): Promise<Profile> {
-  const profile = (await store.profiles.get(idOrName)) ?? (await store.profiles.getByName(idOrName));
+  const profile = await store.profiles.find(idOrName);
   if (!profile) throw new CoreError('not_found', `No certificate profile "${idOrName}"`);
   return profile;
 }
@@ -152,24 +153,28 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
       approvalsNeeded > 0 ? new Date(now.getTime() + profile.approval.pendingTtlHours * 3_600_000) : null,
   };
 
+  const accepted: NewAuditEvent = {
+    actor: input.requester,
+    action: `request.${status === 'approved' ? 'auto-approved' : refused ? 'refused' : 'submitted'}`,
+    targetType: 'request',
+    targetId: request.id,
+    data: {
+      protocol: request.protocol,
+      profileId: profile.id,
+      dnsNames: request.dnsNames,
+      ipAddresses: request.ipAddresses,
+      ...(findings.length > 0 ? { findings } : {}),
+    },
+  };
+  // Nothing to wait for: sign first, then record request, certificate and events in one transaction.
+  if (status === 'approved') {
+    return { outcome: 'issued', ...(await issueImmediately(deps, request, profile, accepted)) };
+  }
+
   await deps.store.transaction(async (tx) => {
     await tx.requests.create(request);
-    await appendAudit(tx, deps.clock, {
-      actor: input.requester,
-      action: `request.${status === 'approved' ? 'auto-approved' : refused ? 'refused' : 'submitted'}`,
-      targetType: 'request',
-      targetId: request.id,
-      data: {
-        protocol: request.protocol,
-        profileId: profile.id,
-        dnsNames: request.dnsNames,
-        ipAddresses: request.ipAddresses,
-        ...(findings.length > 0 ? { findings } : {}),
-      },
-    });
+    await appendAudit(tx, deps.clock, accepted);
   });
-
   if (refused) return { outcome: 'rejected', request, findings, error: refused };
-  if (status === 'pending') return { outcome: 'pending', request, approvalsNeeded };
-  return { outcome: 'issued', ...(await issueApproved(deps, request, profile)) };
+  return { outcome: 'pending', request, approvalsNeeded };
 }

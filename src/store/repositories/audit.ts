@@ -77,6 +77,12 @@ export class KnexAuditRepository implements AuditRepository {
     await this.db(table).insert(toRow(event));
   }
 
+  /** One multi-row INSERT: a single statement, so atomic even outside a transaction. */
+  async insertMany(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db(table).insert(events.map(toRow));
+  }
+
   /** Both `from` and `to` are inclusive. `limit` defaults to 50, at most 500. */
   async list(filter: AuditFilter = {}): Promise<AuditEvent[]> {
     const query = this.db(table).select('*');

@@ -17,23 +17,57 @@ import { KnexQueueStateRepository } from './queue-states.js';
 import { KnexSearchRepository } from './search.js';
 import type { Db } from './shared.js';
 
-/** Every repository on `db` (the database or one transaction), each method's errors translated. */
+/**
+ * Every repository on `db` (the database or one transaction), each method's errors translated. Each
+ * repository is made on first use: a transaction touches three or four of them, not all fourteen.
+ */
 export function createRepositories(db: Db): Repositories {
   const dialect = dialectOf(db);
+  const made: Partial<Repositories> = {};
+  const once = <K extends keyof Repositories>(key: K, make: () => Repositories[K]): Repositories[K] =>
+    (made[key] ??= guarded(dialect, make()));
   return {
-    profiles: guarded(dialect, new KnexProfileRepository(db)),
-    assets: guarded(dialect, new KnexAssetRepository(db)),
-    requests: guarded(dialect, new KnexRequestRepository(db, dialect)),
-    approvals: guarded(dialect, new KnexApprovalRepository(db)),
-    certificates: guarded(dialect, new KnexCertificateRepository(db)),
-    codes: guarded(dialect, new KnexCodeRepository(db)),
-    audit: guarded(dialect, new KnexAuditRepository(db, dialect)),
-    tokens: guarded(dialect, new KnexTokenRepository(db)),
-    notes: guarded(dialect, new KnexNoteRepository(db)),
-    queueStates: guarded(dialect, new KnexQueueStateRepository(db)),
-    p12Deliveries: guarded(dialect, new KnexP12DeliveryRepository(db)),
-    principals: guarded(dialect, new KnexPrincipalRepository(db)),
-    outbox: guarded(dialect, new KnexOutboxRepository(db)),
-    search: guarded(dialect, new KnexSearchRepository(db)),
+    get profiles() {
+      return once('profiles', () => new KnexProfileRepository(db));
+    },
+    get assets() {
+      return once('assets', () => new KnexAssetRepository(db));
+    },
+    get requests() {
+      return once('requests', () => new KnexRequestRepository(db, dialect));
+    },
+    get approvals() {
+      return once('approvals', () => new KnexApprovalRepository(db));
+    },
+    get certificates() {
+      return once('certificates', () => new KnexCertificateRepository(db));
+    },
+    get codes() {
+      return once('codes', () => new KnexCodeRepository(db));
+    },
+    get audit() {
+      return once('audit', () => new KnexAuditRepository(db, dialect));
+    },
+    get tokens() {
+      return once('tokens', () => new KnexTokenRepository(db));
+    },
+    get notes() {
+      return once('notes', () => new KnexNoteRepository(db));
+    },
+    get queueStates() {
+      return once('queueStates', () => new KnexQueueStateRepository(db));
+    },
+    get p12Deliveries() {
+      return once('p12Deliveries', () => new KnexP12DeliveryRepository(db));
+    },
+    get principals() {
+      return once('principals', () => new KnexPrincipalRepository(db));
+    },
+    get outbox() {
+      return once('outbox', () => new KnexOutboxRepository(db));
+    },
+    get search() {
+      return once('search', () => new KnexSearchRepository(db));
+    },
   };
 }

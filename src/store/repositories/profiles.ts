@@ -80,6 +80,16 @@ export class KnexProfileRepository implements ProfileRepository {
     return row ? toDomain(row) : null;
   }
 
+  /** One statement for both keys; an id match wins over a name match, as get-then-getByName did. */
+  async find(idOrName: string): Promise<Profile | null> {
+    const rows = (await this.db(table)
+      .where({ id: idOrName })
+      .orWhere({ name: idOrName })
+      .limit(2)) as ProfileRow[];
+    const row = rows.find((r) => r.id === idOrName) ?? rows[0];
+    return row ? toDomain(row) : null;
+  }
+
   async list(
     filter: { status?: ProfileStatus; limit?: number; cursor?: string | null } = {},
   ): Promise<Page<Profile>> {
