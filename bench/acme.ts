@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runLoad, type DriverResult } from './acme/driver.js';
+import { requestCounts, runLoad, type DriverResult } from './acme/driver.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -301,6 +301,12 @@ async function main(): Promise<void> {
       }
       rows.push(row);
       await stop(server.child);
+      if (process.env.BENCH_REQUESTS) {
+        const per = [...requestCounts].map(
+          ([k, n]) => `${k} ${(n / Math.max(1, result.completed)).toFixed(2)}`,
+        );
+        console.log(`  requests per certificate: ${per.join(', ')}`);
+      }
       console.log(
         `${target.padEnd(8)} C=${String(c).padEnd(2)} ${result.completed}/${countFor(c)} certs  ${certsPerSecond(row).toFixed(1).padStart(6)} certs/s  ` +
           `p50 ${percentile(result.latenciesMs, 50).toFixed(0).padStart(4)} ms  p99 ${percentile(result.latenciesMs, 99).toFixed(0).padStart(4)} ms  ` +

@@ -122,14 +122,21 @@ class Account {
         JSON.stringify({ protected: p, payload: body, signature: b64(signature) }),
       );
       this.nonce = String(reply.headers['replay-nonce'] ?? '');
-      if (reply.status === 400 && reply.body.includes('badNonce')) continue;
+      if (reply.status === 400 && reply.body.includes('badNonce')) {
+        requestCounts.set('badNonce retry', (requestCounts.get('badNonce retry') ?? 0) + 1);
+        continue;
+      }
       return reply;
     }
     throw new Error('badNonce five times');
   }
 }
 
+/** Requests sent per kind during the measured phase (polls per certificate show how often clients wait). */
+export const requestCounts = new Map<string, number>();
+
 function json(reply: Reply, what: string): Record<string, unknown> {
+  requestCounts.set(what, (requestCounts.get(what) ?? 0) + 1);
   if (reply.status >= 400) throw new Error(`${what}: HTTP ${reply.status} ${reply.body.slice(0, 200)}`);
   return JSON.parse(reply.body) as Record<string, unknown>;
 }
@@ -229,6 +236,7 @@ export async function runLoad(o: DriverOptions, onMeasureStart?: () => void): Pr
     );
 
     onMeasureStart?.();
+    requestCounts.clear();
     const latencies: number[] = [];
     const errors: string[] = [];
     let next = 0;

@@ -180,6 +180,11 @@ if start_gateway admin-clients GATEWAY_ACME_ALWAYS_VALID=true; then
   check "admin/acme-eab: lego receives the certificate" openssl verify -CAfile "$GW_DIR/root-ca.pem" \
     -untrusted "$WORK/lego-eab/certificates/edge-1.example.test.issuer.crt" "$WORK/lego-eab/certificates/edge-1.example.test.crt"
   check "admin/acme-eab: the EAB code is used up" answers '.status == "used"' "$GW/codes/$(jq -r .eab.kid lego-reg.json)"
+  # The account was bound with the asset's EAB code, so lego's certificate is recorded under the asset.
+  LEGO_SERIAL=$(openssl x509 -in "$WORK/lego-eab/certificates/edge-1.example.test.crt" -noout -serial 2>/dev/null | cut -d= -f2)
+  check "admin/acme-eab: lego's certificate is listed under the asset" answers \
+    "[.items[] | select((.serialNumber | ascii_downcase | ltrimstr(\"0\")) == (\"${LEGO_SERIAL}\" | ascii_downcase | ltrimstr(\"0\")))] | length == 1" \
+    "$GW/assets/$DEVICE/certificates"
 
   api -X POST "$GW/assets/$DEVICE/registrations" -d '{"protocol":"scep","profile":"devices"}' >scep-reg.json
   curl -fsS -o scep-ca.p7 "$(jq -r .scepUrl scep-reg.json)?operation=GetCACert"

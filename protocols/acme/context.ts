@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Core } from '../../src/core/core.js';
 import type { Profile } from '../../src/core/profiles/profile.js';
+import type { AccountCache } from './jws/account-cache.js';
 import type { AccountKey, JwsAlgorithm } from './jws/jwk.js';
 import type { Linker } from './links.js';
 import type { NonceService } from './nonce.js';
@@ -69,6 +70,8 @@ export interface AcmeDeps {
   store: AcmeStore;
   linker: Linker;
   nonces: NonceService;
+  /** Account snapshots for signature checks; never the word on an account's state (see AccountCache). */
+  accounts: AccountCache;
   validator: Validator;
   rateLimiter: RateLimiter;
   options: AcmeOptions;

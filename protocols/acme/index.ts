@@ -8,6 +8,7 @@ import type { Core } from '../../src/core/core.js';
 import { ChallengeValidator, type ChallengeCheck, type ValidatorOptions } from './challenges/validator.js';
 import { createResolver, type DnsResolver } from './challenges/resolver.js';
 import type { AcmeDeps, AcmeOptions } from './context.js';
+import { AccountCache } from './jws/account-cache.js';
 import { Linker } from './links.js';
 import { NonceService } from './nonce.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
@@ -60,11 +61,14 @@ export function createAcmeFace(input: AcmeFaceInput): AcmeFace {
     checks: input.checks,
     onFailure: (accountId) => rateLimiter.recordFailure(accountId),
   });
+  const nonces = new NonceService({ key: input.nonceKey, repo: input.store.nonces, clock: input.core.clock });
+  nonces.startPurging();
   const deps: AcmeDeps = {
     core: input.core,
     store: input.store,
     linker: new Linker(input.publicUrl),
-    nonces: new NonceService({ key: input.nonceKey, repo: input.store.nonces, clock: input.core.clock }),
+    nonces,
+    accounts: new AccountCache(input.store.accounts),
     validator,
     rateLimiter,
     options: input.options,

@@ -6,7 +6,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../src/core/ports.js';
-import type { NonceRepository } from './store.js';
+import type { NonceRedemption, NonceRepository } from './store.js';
 
 const VERSION = 1;
 const BODY = 17;
@@ -17,7 +17,6 @@ export class NonceService {
   readonly #repo: NonceRepository;
   readonly #clock: Clock;
   readonly #lifetimeSeconds: number;
-  #redeemed = 0;
 
   constructor(deps: { key: Buffer; repo: NonceRepository; clock: Clock; lifetimeSeconds?: number }) {
     this.#key = deps.key;
@@ -35,20 +34,32 @@ export class NonceService {
     return Buffer.concat([body, this.#mac(body)]).toString('base64url');
   }
 
-  /** True exactly once per well-formed, unexpired nonce this key issued. */
-  async redeem(nonce: string): Promise<boolean> {
-    if (typeof nonce !== 'string' || nonce.length !== 44 || !/^[A-Za-z0-9_-]+$/.test(nonce)) return false;
+  /**
+   * Redeems a well-formed, unexpired nonce this key issued: `redeemed` is true exactly once. With
+   * `accountId`, the account's current row comes back from the same statement (see NonceRepository).
+   */
+  async redeem(nonce: string, accountId?: string): Promise<NonceRedemption> {
+    if (typeof nonce !== 'string' || nonce.length !== 44 || !/^[A-Za-z0-9_-]+$/.test(nonce))
+      return { redeemed: false };
     const raw = Buffer.from(nonce, 'base64url');
-    if (raw.length !== BODY + MAC || raw[0] !== VERSION) return false;
+    if (raw.length !== BODY + MAC || raw[0] !== VERSION) return { redeemed: false };
     const body = raw.subarray(0, BODY);
-    if (!timingSafeEqual(raw.subarray(BODY), this.#mac(body))) return false;
+    if (!timingSafeEqual(raw.subarray(BODY), this.#mac(body))) return { redeemed: false };
     const expires = new Date(body.readUInt32BE(1) * 1000);
-    const now = this.#clock.now();
-    if (expires <= now) return false;
-    const used = await this.#repo.redeem(body.subarray(5).toString('base64url'), expires);
-    // Housekeeping now and then: entries past their expiry can no longer matter.
-    if (++this.#redeemed % 1000 === 0) void this.#repo.purgeExpired(now).catch(() => undefined);
-    return used;
+    if (expires <= this.#clock.now()) return { redeemed: false };
+    return this.#repo.redeem(body.subarray(5).toString('base64url'), expires, accountId);
+  }
+
+  /**
+   * Housekeeping off the request path: deletes redeemed entries past their expiry (they can no
+   * longer matter: an expired nonce fails its own check) every `intervalMs`, in one statement.
+   */
+  startPurging(intervalMs = 10 * 60_000): { stop(): void } {
+    const timer = setInterval(() => {
+      void this.#repo.purgeExpired(this.#clock.now()).catch(() => undefined);
+    }, intervalMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
   }
 
   #mac(body: Buffer): Buffer {

@@ -32,6 +32,11 @@ export interface Account {
   termsOfServiceAgreed: boolean;
   /** The enrolment code that bound this account (§7.3.4), if any. */
   eabKeyId: string | null;
+  /**
+   * The asset that code was bound to: certificates this account orders are recorded under it.
+   * Undefined on accounts stored before it was kept (finalize then reads the code).
+   */
+  eabAssetId?: string | null;
   /** False while the profile requires approval of new accounts and no one approved this one. */
   approved: boolean;
   createdAt: Date;
@@ -73,6 +78,11 @@ export interface Order {
   error: ProblemDocument | null;
   /** Serial of the issued certificate once valid. */
   certificateSerial: string | null;
+  /**
+   * The issued certificate (PEM) when finalize received it from the core, kept with the order so
+   * that the download (§7.4.2) reads one row; absent when the order became valid after approval.
+   */
+  certificatePem?: string;
   /** RFC 9773 `replaces`: the ARI certificate id this order renews. */
   replaces: string | null;
   createdAt: Date;
@@ -89,7 +99,10 @@ export interface AccountRepository {
 }
 
 export interface OrderRepository {
-  /** Stores the order and its new authorizations in one transaction. */
+  /**
+   * Stores the order and its new authorizations (a multi-row insert). The order is never stored
+   * without them; a failure may leave authorizations without an order (unreachable, they expire).
+   */
   create(order: Order, authorizations: Authorization[]): Promise<void>;
   get(id: string): Promise<Order | null>;
   /** Compare-and-set: writes `order` only while the stored status is `from`. */
@@ -116,12 +129,27 @@ export interface AuthorizationRepository {
   ): Promise<Authorization | null>;
 }
 
+/** What redeeming a nonce answers. */
+export interface NonceRedemption {
+  /** False when the nonce was already redeemed (on any instance). */
+  redeemed: boolean;
+  /**
+   * The current state of the account asked for, read by the same statement that redeemed the nonce
+   * (null when there is no such account); absent when no account was asked for or not redeemed.
+   */
+  account?: Account | null;
+}
+
 export interface NonceRepository {
   /**
-   * Records the nonce as used; false when it already was. `expiresAt` lets old entries be purged:
-   * an expired nonce is refused by its own check, so its entry is no longer needed.
+   * Records the nonce as used, in one statement (a primary-key conflict means a replay; no read
+   * before). `expiresAt` lets old entries be purged: an expired nonce is refused by its own check,
+   * so its entry is no longer needed. With `accountId`, the same statement also returns that
+   * account's current row, so a request signed with `kid` learns the account's status and key from
+   * the database on every request at no extra round trip.
    */
-  redeem(id: string, expiresAt: Date): Promise<boolean>;
+  redeem(id: string, expiresAt: Date, accountId?: string): Promise<NonceRedemption>;
+  /** Deletes entries past their expiry; returns how many. */
   purgeExpired(now: Date): Promise<number>;
 }
 

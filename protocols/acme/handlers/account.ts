@@ -34,6 +34,7 @@ export const account: AcmeHandler = async (ctx, deps) => {
     next.termsOfServiceAgreed = next.termsOfServiceAgreed || payload.termsOfServiceAgreed;
   }
   await deps.store.accounts.update(next);
+  deps.accounts.put(next);
   return { status: 200, body: wireAccount(deps.linker, name, next) };
 };
 

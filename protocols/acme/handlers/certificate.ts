@@ -12,13 +12,13 @@ export const certificate: AcmeHandler = async (ctx, deps) => {
   const order = await ownedOrder(ctx, deps);
   if (order.status !== 'valid' || !order.certificateSerial)
     throw problem.malformed('No such certificate', { status: 404 });
-  const record = await deps.core.store.certificates.get(order.certificateSerial);
-  if (!record) throw problem.malformed('No such certificate', { status: 404 });
+  const leaf = order.certificatePem ?? (await deps.core.store.certificates.get(order.certificateSerial))?.pem;
+  if (!leaf) throw problem.malformed('No such certificate', { status: 404 });
   const chain = deps.core.ca.caChain();
   const alternate = ctx.params.alt !== undefined;
   if (alternate && ctx.params.alt !== '1') throw problem.malformed('No such certificate', { status: 404 });
   const parts = alternate ? chain : chain.slice(0, Math.max(1, chain.length - 1));
-  const pem = [record.pem, ...parts].map((p) => p.trim() + '\n').join('');
+  const pem = [leaf, ...parts].map((p) => p.trim() + '\n').join('');
   const name = ctx.profile.name;
   return {
     status: 200,

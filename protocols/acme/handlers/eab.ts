@@ -22,13 +22,19 @@ function b64json(value: string, what: string): Record<string, unknown> {
   throw problem.malformed(`The externalAccountBinding ${what} is not base64url JSON`);
 }
 
-/** Verifies the binding and returns the code id it names; throws a problem otherwise. */
+/** What a verified binding names: the code (the EAB key id) and the asset the code is bound to. */
+export interface ExternalAccount {
+  keyId: string;
+  assetId: string | null;
+}
+
+/** Verifies the binding and returns the code it names; throws a problem otherwise. */
 export async function verifyExternalAccountBinding(
   ctx: AcmeContext,
   deps: AcmeDeps,
   binding: unknown,
   accountUrl: string,
-): Promise<string> {
+): Promise<ExternalAccount> {
   if (!binding || typeof binding !== 'object' || Array.isArray(binding)) {
     throw problem.malformed('externalAccountBinding must be a flattened JWS object');
   }
@@ -67,7 +73,7 @@ export async function verifyExternalAccountBinding(
   }
   const signature = Buffer.from(jws.signature, 'base64url');
   try {
-    await deps.core.codes.verify(
+    const verified = await deps.core.codes.verify(
       kid,
       (secret) => {
         const mac = createHmac(hash, Buffer.from(secret, 'base64url'))
@@ -77,11 +83,11 @@ export async function verifyExternalAccountBinding(
       },
       accountUrl,
     );
+    return { keyId: kid, assetId: verified.assetId };
   } catch (err) {
     if (isCoreError(err) && err.code.startsWith('code_')) {
       throw problem.unauthorized(`externalAccountBinding refused: ${err.message}`, { cause: err });
     }
     throw err;
   }
-  return kid;
 }

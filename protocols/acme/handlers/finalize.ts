@@ -5,10 +5,10 @@
  */
 import { parseCsr, type ParsedCsr } from '../../../src/core/csr/parse.js';
 import { isCoreError } from '../../../src/core/errors.js';
-import type { AcmeHandler } from '../context.js';
+import type { AcmeDeps, AcmeHandler } from '../context.js';
 import { spkiDer } from '../jws/jwk.js';
 import { AcmeProblem, problem, toProblem } from '../problems.js';
-import type { Order } from '../store.js';
+import type { Account, Order } from '../store.js';
 import { orderResponse } from './order.js';
 import { accountOf, ownedOrder, refreshOrder } from './shared.js';
 import { assertMayOrder } from './new-order.js';
@@ -43,6 +43,16 @@ function readCsr(payload: Record<string, unknown>): ParsedCsr {
   }
 }
 
+/**
+ * The asset of the EAB code the account was bound with (§7.3.4): its certificates are recorded under
+ * that asset. Kept on the account at registration; accounts stored before that read the code.
+ */
+async function assetOf(deps: AcmeDeps, account: Account): Promise<string | null> {
+  if (account.eabAssetId !== undefined) return account.eabAssetId;
+  if (!account.eabKeyId) return null;
+  return (await deps.core.store.codes.get(account.eabKeyId))?.assetId ?? null;
+}
+
 export const finalize: AcmeHandler = async (ctx, deps) => {
   assertMayOrder(ctx);
   const account = accountOf(ctx);
@@ -71,6 +81,7 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
     result = await deps.core.submit({
       protocol: 'acme',
       profile: ctx.profile.id,
+      assetId: await assetOf(deps, account),
       requester: deps.linker.account(name, account.id),
       csr: csr.der,
       parsedCsr: csr,
@@ -88,7 +99,12 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
   }
   let next: Order;
   if (result.outcome === 'issued') {
-    next = { ...processing, status: 'valid', certificateSerial: result.certificate.serialNumber };
+    next = {
+      ...processing,
+      status: 'valid',
+      certificateSerial: result.certificate.serialNumber,
+      certificatePem: result.certificate.pem,
+    };
   } else if (result.outcome === 'rejected') {
     // A policy refusal (key or names) answers as the error it is, and the order is left invalid with it.
     const refusal = new AcmeProblem(

@@ -85,6 +85,7 @@ export const keyChange: AcmeHandler = async (ctx, deps) => {
     updatedAt: deps.core.clock.now(),
   };
   await deps.store.accounts.update(next);
+  deps.accounts.put(next);
   return {
     status: 200,
     body: {

@@ -5,7 +5,7 @@ import { problem } from '../problems.js';
 import type { Account } from '../store.js';
 import { wireAccount } from '../wire.js';
 import { parseContact } from './contact.js';
-import { verifyExternalAccountBinding } from './eab.js';
+import { verifyExternalAccountBinding, type ExternalAccount } from './eab.js';
 
 interface NewAccountPayload {
   contact?: unknown;
@@ -49,9 +49,9 @@ export const newAccount: AcmeHandler = async (ctx, deps) => {
     });
   }
   const id = randomUUID().replace(/-/g, '');
-  let eabKeyId: string | null = null;
+  let external: ExternalAccount | null = null;
   if (payload.externalAccountBinding !== undefined) {
-    eabKeyId = await verifyExternalAccountBinding(
+    external = await verifyExternalAccountBinding(
       ctx,
       deps,
       payload.externalAccountBinding,
@@ -69,7 +69,8 @@ export const newAccount: AcmeHandler = async (ctx, deps) => {
     thumbprint: key.thumbprint,
     contact,
     termsOfServiceAgreed: payload.termsOfServiceAgreed === true,
-    eabKeyId,
+    eabKeyId: external?.keyId ?? null,
+    eabAssetId: external?.assetId ?? null,
     approved: !profile.acme.accountApprovalRequired,
     createdAt: now,
     updatedAt: now,

@@ -12,13 +12,14 @@ import type {
   AuthorizationRepository,
   AuthorizationStatus,
   Identifier,
+  NonceRedemption,
   NonceRepository,
   Order,
   OrderRepository,
   OrderStatus,
 } from '../../../protocols/acme/store.js';
 import type { ListOptions, Page } from '../../core/ports.js';
-import { dialectOf } from '../db.js';
+import { dialectOf, type Dialect } from '../db.js';
 import { guarded } from '../errors.js';
 import { insertOrConflict, keysetPage, type Db } from '../repositories/shared.js';
 import {
@@ -56,49 +57,29 @@ class Accounts implements AccountRepository {
   }
 }
 
-/**
- * Accounts are read on every ACME request. A SQLite store serves one process, whose single
- * connection is the throughput limit, so it keeps accounts in memory briefly, written through on
- * every change; the short TTL bounds how late it sees a change made by another process on the same
- * file (the CLI approving an account). PostgreSQL, shared by several instances, is always read.
- */
-class CachedAccounts implements AccountRepository {
-  readonly #cache = new Map<string, { at: number; account: Account }>();
-  constructor(
-    private readonly inner: AccountRepository,
-    private readonly ttlMs = 2000,
-  ) {}
-  async create(account: Account): Promise<void> {
-    await this.inner.create(account);
-  }
-  async get(id: string): Promise<Account | null> {
-    const hit = this.#cache.get(id);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.account;
-    const account = await this.inner.get(id);
-    if (account) {
-      if (this.#cache.size >= 10_000) this.#cache.clear();
-      this.#cache.set(id, { at: Date.now(), account });
-    } else this.#cache.delete(id);
-    return account;
-  }
-  findByThumbprint(profileId: string, thumbprint: string): Promise<Account | null> {
-    return this.inner.findByThumbprint(profileId, thumbprint);
-  }
-  async update(account: Account): Promise<void> {
-    this.#cache.delete(account.id);
-    await this.inner.update(account);
-  }
-}
-
 class Orders implements OrderRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect,
+  ) {}
   async create(order: Order, authorizations: Authorization[]): Promise<void> {
-    const write = async (trx: Db) => {
-      if (authorizations.length > 0) await trx('acme_authorizations').insert(authorizations.map(authzToRow));
-      await trx('acme_orders').insert(orderToRow(order));
-    };
-    if ('isTransaction' in this.db && this.db.isTransaction) await write(this.db);
-    else await (this.db as Knex).transaction(write);
+    const orderRow = orderToRow(order);
+    if (authorizations.length === 0) {
+      await this.db('acme_orders').insert(orderRow);
+    } else if (this.dialect === 'postgres') {
+      // One statement, atomic by itself: the authorizations in a data-modifying CTE, then the order.
+      await this.db
+        .with('authorizations', this.db('acme_authorizations').insert(authorizations.map(authzToRow)))
+        .insert(orderRow)
+        .into('acme_orders');
+    } else {
+      // SQLite has no data-modifying CTE. Authorizations first, then the order, each statement atomic:
+      // an order is never stored without its authorizations, and a failure between the two leaves
+      // only pending authorizations no client was ever told of (they expire unused). That spares the
+      // BEGIN/COMMIT round trips on the single connection.
+      await this.db('acme_authorizations').insert(authorizations.map(authzToRow));
+      await this.db('acme_orders').insert(orderRow);
+    }
   }
   async get(id: string): Promise<Order | null> {
     const row = (await this.db('acme_orders').where({ id }).first()) as OrderRow | undefined;
@@ -169,15 +150,39 @@ class Authorizations implements AuthorizationRepository {
   }
 }
 
+/** Account columns a kid-signed request reads back with its nonce (the id it already knows). */
+const accountColumns = ['profile_id', 'thumbprint', 'status', 'data', 'created_at', 'updated_at'] as const;
+
 class Nonces implements NonceRepository {
   constructor(private readonly db: Db) {}
-  async redeem(id: string, expiresAt: Date): Promise<boolean> {
-    const inserted = (await this.db('acme_nonces')
-      .insert({ id, expires_at: expiresAt })
-      .onConflict('id')
-      .ignore()
-      .returning('id')) as unknown[];
-    return inserted.length === 1;
+  async redeem(id: string, expiresAt: Date, accountId?: string): Promise<NonceRedemption> {
+    if (accountId === undefined) {
+      const inserted = (await this.db('acme_nonces')
+        .insert({ id, expires_at: expiresAt })
+        .onConflict('id')
+        .ignore()
+        .returning('id')) as unknown[];
+      return { redeemed: inserted.length === 1 };
+    }
+    // One statement on both dialects: the insert redeems (a primary-key conflict is a replay and
+    // returns no row) and RETURNING reads the account by primary key, so the caller sees its status
+    // and key as they are now, committed by any instance, without a second round trip.
+    const reads = accountColumns.map((c) => `(select ${c} from acme_accounts where id = ?) as ${c}`);
+    const result = (await this.db.raw(
+      `insert into acme_nonces (id, expires_at) values (?, ?) on conflict (id) do nothing returning id as nonce, ${reads.join(', ')}`,
+      [id, expiresAt, ...accountColumns.map(() => accountId)],
+    )) as unknown;
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as (Omit<
+      AccountRow,
+      'id' | 'profile_id'
+    > & { profile_id: string | null })[];
+    const row = rows[0];
+    if (!row) return { redeemed: false };
+    const { profile_id: profileId, ...rest } = row;
+    return {
+      redeemed: true,
+      account: profileId ? accountFromRow({ ...rest, id: accountId, profile_id: profileId }) : null,
+    };
   }
   async purgeExpired(now: Date): Promise<number> {
     return this.db('acme_nonces').where('expires_at', '<=', now).delete();
@@ -188,11 +193,8 @@ class Nonces implements NonceRepository {
 export function createAcmeStore(knex: Knex): AcmeStore {
   const dialect = dialectOf(knex);
   return {
-    accounts:
-      dialect === 'sqlite'
-        ? new CachedAccounts(guarded(dialect, new Accounts(knex)))
-        : guarded(dialect, new Accounts(knex)),
-    orders: guarded(dialect, new Orders(knex)),
+    accounts: guarded(dialect, new Accounts(knex)),
+    orders: guarded(dialect, new Orders(knex, dialect)),
     authorizations: guarded(dialect, new Authorizations(knex)),
     nonces: guarded(dialect, new Nonces(knex)),
   };

@@ -5,8 +5,10 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAsset } from '../../../src/core/assets/create-asset.js';
 import { defaultAcmeSettings } from '../../../src/core/profiles/profile.js';
 import { dialects } from '../../helpers/db.js';
+import { makeCsr } from '../../helpers/pki.js';
 import { acmeBench, type Bench, type Client } from './harness.js';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -32,11 +34,12 @@ describe.each(dialects)('ACME external account binding (%s)', (dialect) => {
   });
   afterAll(() => bench.cleanup());
 
-  async function code(singleUse = true) {
+  async function code(singleUse = true, assetId: string | null = null) {
     const profile = await bench.t.core.store.profiles.getByName(bench.profile);
     if (!profile) throw new Error('no profile');
     return bench.t.core.codes.create({
       profile,
+      assetId,
       purpose: 'acme-eab',
       actor: 'admin',
       showable: true,
@@ -117,5 +120,43 @@ describe.each(dialects)('ACME external account binding (%s)', (dialect) => {
     expect((await bench.t.core.store.codes.get(c.id))?.failedAttempts).toBe(0);
     const ok = await client.register({ externalAccountBinding: eab(client, url, c.id, secret) });
     expect(ok.status).toBe(201);
+  });
+
+  it('When the EAB code is bound to an asset, Then the certificates the account orders are recorded under that asset', async () => {
+    const core = bench.t.core;
+    const asset = await createAsset(
+      { store: core.store, clock: core.clock },
+      { name: `web-${dialect}`, dnsNames: ['asset.example'], actor: 'admin' },
+    );
+    const { code: c, secret } = await code(true, asset.id);
+    const client = bench.client();
+    const url = bench.url('/new-acct');
+    const reg = await client.register({
+      termsOfServiceAgreed: true,
+      externalAccountBinding: eab(client, url, c.id, secret),
+    });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+    const csr = makeCsr({ subject: 'CN=asset.example', dnsNames: ['asset.example'] });
+    const fin = await client.issue(['asset.example'], csr.der);
+    expect(fin.body.status, JSON.stringify(fin.body)).toBe('valid');
+    const listed = await core.store.search.certificates({ assetId: asset.id, order: 'desc', limit: 20 });
+    expect(listed.items.map((x) => x.dnsNames)).toEqual([['asset.example']]);
+    // The certificate URL ends with the order id, the enrolment request's external reference.
+    const orderId = String(fin.body.certificate).split('/').pop() as string;
+    expect((await core.store.requests.findByExternalRef('acme', orderId))?.assetId).toBe(asset.id);
+
+    // An account bound with a code that has no asset, and one without EAB at all, stay unlinked.
+    const { code: plain, secret: plainSecret } = await code(true);
+    const other = bench.client();
+    await other.register({
+      termsOfServiceAgreed: true,
+      externalAccountBinding: eab(other, url, plain.id, plainSecret),
+    });
+    const fin2 = await other.issue(
+      ['plain.example'],
+      makeCsr({ subject: 'CN=plain.example', dnsNames: ['plain.example'] }).der,
+    );
+    expect(fin2.body.status).toBe('valid');
+    expect((await core.store.search.certificates({ assetId: asset.id, limit: 20 })).items).toHaveLength(1);
   });
 });
