@@ -67,6 +67,9 @@ function failedAuthzProblem(authzs: Authorization[]): ProblemDocument {
 }
 
 /** Moves an order along as far as its authorizations and enrolment request allow, persisting the change. */
+/** How long a finalize may take to record its request before the order counts as interrupted. */
+export const interruptedFinalizeMs = 60_000;
+
 export async function refreshOrder(
   deps: AcmeDeps,
   order: Order,
@@ -95,6 +98,14 @@ export async function refreshOrder(
         ...order,
         status: 'invalid',
         error: problem.unauthorized(`The certificate request was ${request.status}${reason}`).toJSON(),
+      };
+    } else if (!request && now.getTime() - order.updatedAt.getTime() > interruptedFinalizeMs) {
+      // finalize marks the order processing before the core records the request; no request long
+      // after means that finalize died in between. Polling would never end: fail the order (§7.1.6).
+      next = {
+        ...order,
+        status: 'invalid',
+        error: problem.serverInternal('Issuance was interrupted; create a new order').toJSON(),
       };
     }
   }

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../../helpers/db.js';
 import { makeCsr } from '../../helpers/pki.js';
+import { interruptedFinalizeMs } from '../../../protocols/acme/handlers/shared.js';
 import { acmeBench, thumbprintOf, type Bench, type Client } from './harness.js';
 
 const csrB64 = (der: Uint8Array) => Buffer.from(der).toString('base64url');
@@ -255,6 +256,26 @@ describe.each(dialects)('ACME orders and authorizations (%s)', (dialect) => {
     } finally {
       await strict.cleanup();
     }
+  });
+
+  it('When finalize died before the core recorded a request, Then polling ends with serverInternal after a minute', async () => {
+    const c = bench.client();
+    await c.register();
+    const order = await c.order(['interrupted.example']);
+    await c.authorize(order.body);
+    const orderId = (order.headers.location as string).split('/').pop() as string;
+    const ready = await bench.face.deps.store.orders.get(orderId);
+    if (!ready) throw new Error('no order');
+    // What a crash between finalize's compare-and-set and core.submit leaves behind.
+    await bench.face.deps.store.orders.update(
+      { ...ready, status: 'processing', updatedAt: bench.t.clock.now() },
+      ready.status,
+    );
+    expect((await c.post(order.headers.location as string, '')).body.status).toBe('processing');
+    bench.t.clock.advance(interruptedFinalizeMs + 1);
+    const poll = await c.post(order.headers.location as string, '');
+    expect(poll.body.status).toBe('invalid');
+    expect(poll.body.error.type).toBe(err('serverInternal'));
   });
 
   describe('approval', () => {
