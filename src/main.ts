@@ -203,6 +203,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       types: config['acme.challengeTypes'],
     },
   });
+  if (config['acme.alwaysValid']) {
+    logger.warn(
+      'ACME CHALLENGES ARE NOT VALIDATED (acme.alwaysValid): anyone can get a certificate for any name',
+    );
+  }
   // The SCEP RA certificate is made by the local CA on first start and handed over as plain values.
   const scepRa = await gateway.ca.scepRa();
   const scep = createScepFace({
@@ -250,7 +255,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       timer.unref();
       await closed;
       clearTimeout(timer);
-      await adminBackground.stop();
+      await Promise.all([adminBackground.stop(), acme.stop()]);
       await gateway.store.close();
     })());
   return { ...gateway, urls, ports, stop };

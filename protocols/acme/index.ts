@@ -37,6 +37,8 @@ export interface AcmeFaceInput {
 export interface AcmeFace {
   router: Router;
   deps: AcmeDeps;
+  /** Stops housekeeping and lets validations in flight finish, before the store closes. */
+  stop(): Promise<void>;
 }
 
 export function createAcmeFace(input: AcmeFaceInput): AcmeFace {
@@ -62,7 +64,7 @@ export function createAcmeFace(input: AcmeFaceInput): AcmeFace {
     onFailure: (accountId) => rateLimiter.recordFailure(accountId),
   });
   const nonces = new NonceService({ key: input.nonceKey, repo: input.store.nonces, clock: input.core.clock });
-  nonces.startPurging();
+  const purging = nonces.startPurging();
   const deps: AcmeDeps = {
     core: input.core,
     store: input.store,
@@ -74,7 +76,14 @@ export function createAcmeFace(input: AcmeFaceInput): AcmeFace {
     options: input.options,
     logger: input.logger,
   };
-  return { router: acmeRouter(deps, { bodyLimit: input.bodyLimit }), deps };
+  return {
+    router: acmeRouter(deps, { bodyLimit: input.bodyLimit }),
+    deps,
+    stop: async () => {
+      purging.stop();
+      await validator.idle();
+    },
+  };
 }
 
 export type { AcmeOptions } from './context.js';
