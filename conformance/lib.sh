@@ -8,8 +8,19 @@ check() { # check "name" command...
   if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$(echo "$out" | tail -n 3 | tr '\n' ' ')"; fi
 }
 
-# free_port: a port on 127.0.0.1 nobody listens on now.
-free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+# free_port: a port on 127.0.0.1 nobody listens on now, and one this run has not handed out before:
+# the kernel may offer a port it just released again, so two calls in a row could agree.
+free_port() {
+  local port
+  while :; do
+    port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+    if ! grep -qx "$port" "$WORK/.ports-given" 2>/dev/null; then
+      echo "$port" >>"$WORK/.ports-given"
+      echo "$port"
+      return
+    fi
+  done
+}
 
 # start_gateway NAME [ENV=VALUE…]: starts `node dist/src/cli.js serve`, waits for /healthz, sets
 # GW_PID, GW_HTTPS, GW_HTTP, GW_DIR, GW_LOG for that instance.
