@@ -80,7 +80,9 @@ export async function startGateway(
     'bench-secret',
     '--reusable',
   );
-  const child = spawn('node', [join(root, 'dist/src/cli.js'), 'serve'], {
+  // SCEP_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway under load.
+  const nodeArgs = (process.env.SCEP_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn('node', [...nodeArgs, join(root, 'dist/src/cli.js'), 'serve'], {
     env: {
       ...env,
       GATEWAY_HTTP_PORT: String(http),

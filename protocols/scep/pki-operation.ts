@@ -112,14 +112,14 @@ export class PkiOperation {
           transactionID: message.transactionID,
           csrDer: csr.der,
           csr,
-          ourSigner: await ourCertificate(core, message.signer, this.deps.ra.issuing),
+          ourSigner: await ourCertificate(core, message.signer, this.deps.ra.issuingSubject),
           names,
         });
       }
       case MessageType.CertPoll: {
         parseIssuerAndSubject(content);
         // A poll for a renewal is signed by the certificate being renewed, like the renewal was.
-        const ourSigner = await ourCertificate(core, message.signer, this.deps.ra.issuing);
+        const ourSigner = await ourCertificate(core, message.signer, this.deps.ra.issuingSubject);
         const request =
           (ourSigner &&
             (await core.store.requests.findByExternalRef(
@@ -156,7 +156,7 @@ export class PkiOperation {
   }
 
   #seal(message: PkiMessage, outcome: Outcome & { status: 'SUCCESS' }, cipher: CipherSpec): Uint8Array {
-    return sealEnvelope(degenerate(outcome.certificates, outcome.crls), message.signer.certificate, cipher);
+    return sealEnvelope(degenerate(outcome.certificates, outcome.crls), message.signer, cipher);
   }
 }
 

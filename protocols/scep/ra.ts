@@ -6,7 +6,9 @@ import type { KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { fromPem } from '../../ca/pki/pem.js';
-import type { RaSigner } from './wire/signed-data.js';
+import { sequence, tlv } from './wire/der.js';
+import { certificateParts, childrenOf, elementAt } from './wire/der-walk.js';
+import { degenerate, type RaSigner } from './wire/signed-data.js';
 
 /** What src/main.ts hands the SCEP face. */
 export interface RaCredentials {
@@ -23,6 +25,12 @@ export interface Ra extends RaSigner {
   chainDer: Uint8Array[];
   /** The issuing CA certificate: its subject is the issuer of everything the gateway issues. */
   issuing: Certificate | null;
+  /** The issuing CA's subject Name as DER, compared with the issuer octets of signer certificates. */
+  issuingSubject: Uint8Array | null;
+  /** The RA certificate's issuer Name as DER (recipient identifier of request envelopes). */
+  issuerDer: Uint8Array;
+  /** GetCACert's degenerate PKCS#7 (RA first, then the chain), built once. */
+  caRaCertDer: Uint8Array;
 }
 
 export function loadRa(credentials: RaCredentials): Ra {
@@ -31,11 +39,27 @@ export function loadRa(credentials: RaCredentials): Ra {
   if (credentials.privateKey.asymmetricKeyType !== 'rsa') {
     throw new Error('the SCEP RA key must be RSA: SCEP clients only do RSA key transport');
   }
+  // Everything constant is encoded once per process, not per request.
+  const ra = certificateParts(certificateDer);
   return {
     certificateDer,
     certificate: AsnConvert.parse(certificateDer, Certificate),
     privateKey: credentials.privateKey,
     chainDer,
     issuing: chainDer[0] ? AsnConvert.parse(chainDer[0], Certificate) : null,
+    issuingSubject: chainDer[0] ? subjectOf(chainDer[0]) : null,
+    issuerDer: ra.issuer,
+    issuerAndSerial: sequence(ra.issuer, tlv(0x02, ra.serialNumber)),
+    caRaCertDer: degenerate([certificateDer, ...chainDer]),
   };
+}
+
+/** A certificate's subject Name octets (the field after validity in TBSCertificate, RFC 5280 §4.1). */
+function subjectOf(der: Uint8Array): Uint8Array {
+  const tbs = childrenOf(der, elementAt(der))[0];
+  const fields = tbs ? childrenOf(der, tbs) : [];
+  const at = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const subject = fields[at + 4];
+  if (!subject || subject.tag !== 0x30) throw new Error('the issuing CA certificate has no subject');
+  return der.subarray(subject.start, subject.end);
 }

@@ -25,19 +25,19 @@ export interface OurCertificate {
 export async function ourCertificate(
   core: Core,
   signer: SignerCertificate,
-  issuing: Certificate | null,
+  /** The issuing CA's subject Name as DER (Ra.issuingSubject). */
+  issuingSubject: Uint8Array | null,
 ): Promise<OurCertificate | null> {
   // Only a certificate naming our issuing CA as issuer can be ours: skip the lookup for the
   // self-signed certificates initial enrolments are signed with.
-  const issuer = Buffer.from(AsnConvert.serialize(signer.certificate.tbsCertificate.issuer));
-  if (!issuing || !issuer.equals(Buffer.from(AsnConvert.serialize(issuing.tbsCertificate.subject))))
-    return null;
-  const serial = Buffer.from(signer.certificate.tbsCertificate.serialNumber).toString('hex');
+  if (!issuingSubject || !Buffer.from(signer.issuer).equals(issuingSubject)) return null;
+  const serial = Buffer.from(signer.serialNumber).toString('hex');
   const record = await core.store.certificates.get(serial);
   if (!record) return null;
-  const certificate = AsnConvert.parse(fromPem(record.pem, 'CERTIFICATE'), Certificate);
-  const same = Buffer.from(AsnConvert.serialize(certificate)).equals(Buffer.from(signer.der));
-  return same ? { record, certificate } : null;
+  // The exact octets on record: our certificates are DER, and clients send back what they got.
+  const recorded = fromPem(record.pem, 'CERTIFICATE');
+  if (!Buffer.from(recorded).equals(Buffer.from(signer.der))) return null;
+  return { record, certificate: AsnConvert.parse(recorded, Certificate) };
 }
 
 interface RenewalInput {

@@ -56,7 +56,7 @@ export class ScepService {
     }
     return {
       contentType: contentTypes.caRaCert,
-      body: degenerate([this.ra.certificateDer, ...this.ra.chainDer]),
+      body: this.ra.caRaCertDer,
     };
   }
 

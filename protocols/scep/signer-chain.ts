@@ -142,6 +142,8 @@ export const submitLink =
         profile: request.profile.id,
         requester: `scep:${request.transactionID}`,
         csr: request.csrDer,
+        // Parsed (and its signature checked) once, in pki-operation.ts.
+        parsedCsr: request.csr,
         externalRef: ref,
         assetId,
         ...(request.names ?? {}),

@@ -6,19 +6,22 @@
  *   senderNonce, recipientNonce: OCTET STRING (16 octets, RFC 8894 §3.2.1.5)
  *   failInfoText: UTF8String
  */
-import type { Attribute } from '@peculiar/asn1-cms';
 import { readSingle } from '../../../src/core/csr/der.js';
 import { objectIdentifier, octetString, printableString, sequence, setOf, utf8String } from './der.js';
 
 /** The single value of attribute `oid`, or undefined when absent; throws when repeated or multi-valued. */
-export function attributeValue(attributes: readonly Attribute[], oid: string): Uint8Array | undefined {
+export function attributeValue(
+  attributes: readonly { attrType: string; attrValues: readonly (ArrayBuffer | Uint8Array)[] }[],
+  oid: string,
+): Uint8Array | undefined {
   const found = attributes.filter((a) => a.attrType === oid);
   if (found.length === 0) return undefined;
   const [attribute] = found;
   if (found.length > 1 || !attribute || attribute.attrValues.length !== 1) {
     throw new Error(`attribute ${oid} is repeated or does not have exactly one value`);
   }
-  return new Uint8Array(attribute.attrValues[0] as ArrayBuffer);
+  const value = attribute.attrValues[0] as ArrayBuffer | Uint8Array;
+  return value instanceof Uint8Array ? value : new Uint8Array(value);
 }
 
 /**

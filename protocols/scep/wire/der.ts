@@ -14,8 +14,18 @@ function lengthOctets(length: number): number[] {
 
 /** Tag, definite length, contents. */
 export function tlv(tag: number, ...contents: Uint8Array[]): Der {
-  const body = Buffer.concat(contents);
-  return Buffer.concat([Buffer.from([tag, ...lengthOctets(body.length)]), body]);
+  let length = 0;
+  for (const part of contents) length += part.length;
+  const header = [tag, ...lengthOctets(length)];
+  // One allocation and one copy of each part (replies nest a dozen levels deep).
+  const out = Buffer.allocUnsafe(header.length + length);
+  out.set(header, 0);
+  let at = header.length;
+  for (const part of contents) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 export const sequence = (...items: Uint8Array[]): Der => tlv(0x30, ...items);
@@ -44,6 +54,17 @@ export function integer(value: number): Der {
 }
 
 export function objectIdentifier(dotted: string): Der {
+  // The same few OIDs are encoded for every reply; callers only concatenate the result.
+  const cached = oidCache.get(dotted);
+  if (cached) return cached;
+  const encoded = encodeOid(dotted);
+  if (oidCache.size < 256) oidCache.set(dotted, encoded);
+  return encoded;
+}
+
+const oidCache = new Map<string, Der>();
+
+function encodeOid(dotted: string): Der {
   const arcs = dotted.split('.').map(Number);
   const [first = 0, second = 0, ...rest] = arcs;
   const out: number[] = [];

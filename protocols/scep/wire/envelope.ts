@@ -23,9 +23,9 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto';
-import { ContentInfo, EnvelopedData, type KeyTransRecipientInfo } from '@peculiar/asn1-cms';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import type { Certificate } from '@peculiar/asn1-x509';
+import { Name, type Certificate } from '@peculiar/asn1-x509';
+import { readSingle } from '../../../src/core/csr/der.js';
 import * as asn1js from 'asn1js';
 import { cipherByOid, rsaEncryption, type CipherSpec } from '../crypto/algorithms.js';
 import { decryptContent, encryptContent } from '../crypto/content-cipher.js';
@@ -43,7 +43,10 @@ import {
   contextConstructed,
   tlv,
 } from './der.js';
+import { algorithmOf, bytesOf, childrenOf, contentOf, elementAt, expectTag } from './der-walk.js';
 import { cmsOid } from './oids.js';
+
+const envelopedDataOid = objectIdentifier(cmsOid.envelopedData);
 
 /** RSAES-OAEP (RFC 8017 §A.2.1), accepted for key transport alongside PKCS#1 v1.5. */
 const rsaesOaep = '1.2.840.113549.1.1.7';
@@ -51,6 +54,8 @@ const rsaesOaep = '1.2.840.113549.1.1.7';
 export interface Recipient {
   certificate: Certificate;
   privateKey: KeyObject;
+  /** The certificate's issuer Name DER when already known (the RA's is encoded once at start). */
+  issuerDer?: Uint8Array;
 }
 
 export interface OpenedEnvelope {
@@ -72,46 +77,120 @@ export function openEnvelope(
   recipient: Recipient,
   accept: (cipher: CipherSpec) => boolean,
 ): OpenedEnvelope {
-  let enveloped: EnvelopedData;
+  let enveloped: EnvelopeParts;
   try {
-    const info = AsnConvert.parse(der, ContentInfo);
-    if (info.contentType !== cmsOid.envelopedData) throw new Error('not an EnvelopedData');
-    enveloped = AsnConvert.parse(info.content, EnvelopedData);
+    enveloped = readEnvelope(der);
   } catch (cause) {
     throw bad('The pkcsPKIEnvelope is not a CMS EnvelopedData', cause);
   }
-  const eci = enveloped.encryptedContentInfo;
-  const cipher = cipherByOid(eci.contentEncryptionAlgorithm.algorithm);
+  const cipher = cipherByOid(enveloped.cipherOid);
   if (!cipher) {
-    throw new ScepFailure(
-      'badAlg',
-      `Unsupported content encryption ${eci.contentEncryptionAlgorithm.algorithm}`,
-    );
+    throw new ScepFailure('badAlg', `Unsupported content encryption ${enveloped.cipherOid}`);
   }
   if (!accept(cipher)) {
     throw new ScepFailure('badAlg', `${cipher.name} is not accepted on this profile (RFC 8894 §2.9)`);
   }
-  const ktri = enveloped.recipientInfos
-    .map((ri) => ri.ktri)
-    .find((k): k is KeyTransRecipientInfo => k !== undefined && addressedTo(k, recipient.certificate));
+  const ktri = enveloped.recipients.find((k) => addressedTo(k, recipient));
   if (!ktri) throw bad('The pkcsPKIEnvelope is not encrypted to the RA certificate');
-  const iv = ivOf(eci.contentEncryptionAlgorithm.parameters, cipher);
-  const encrypted = encryptedContentOf(eci.encryptedContent);
-  const keyAlgorithm = ktri.keyEncryptionAlgorithm.algorithm;
+  const iv = ivOf(enveloped.cipherParameters, cipher);
   let key: Buffer;
-  if (keyAlgorithm === rsaEncryption) {
-    key = unwrapKey(recipient.privateKey, new Uint8Array(ktri.encryptedKey.buffer), cipher.keyLength);
-  } else if (keyAlgorithm === rsaesOaep && !ktri.keyEncryptionAlgorithm.parameters) {
+  if (ktri.keyAlgorithm === rsaEncryption) {
+    key = unwrapKey(recipient.privateKey, ktri.encryptedKey, cipher.keyLength);
+  } else if (ktri.keyAlgorithm === rsaesOaep && !ktri.keyParameters) {
     // Default OAEP parameters only (SHA-1, MGF1-SHA-1): OAEP has no padding oracle to hide.
-    key = unwrapOaep(recipient.privateKey, new Uint8Array(ktri.encryptedKey.buffer), cipher.keyLength);
+    key = unwrapOaep(recipient.privateKey, ktri.encryptedKey, cipher.keyLength);
   } else {
-    throw new ScepFailure('badAlg', `Unsupported key transport ${keyAlgorithm}`);
+    throw new ScepFailure('badAlg', `Unsupported key transport ${ktri.keyAlgorithm}`);
   }
   try {
-    return { content: decryptContent(cipher, key, iv, encrypted), cipher };
+    return { content: decryptContent(cipher, key, iv, enveloped.encryptedContent), cipher };
   } catch (cause) {
     throw bad('The pkcsPKIEnvelope does not decrypt', cause);
   }
+}
+
+/** A KeyTransRecipientInfo (RFC 5652 §6.2.1) as received. */
+interface KeyTransRecipient {
+  rid: { issuer: Uint8Array; serialNumber: Uint8Array } | { subjectKeyIdentifier: Uint8Array };
+  keyAlgorithm: string;
+  keyParameters: Uint8Array | null;
+  encryptedKey: Uint8Array;
+}
+
+interface EnvelopeParts {
+  recipients: KeyTransRecipient[];
+  cipherOid: string;
+  cipherParameters: Uint8Array | null;
+  encryptedContent: Uint8Array;
+}
+
+/**
+ * ContentInfo → [0] EXPLICIT → EnvelopedData, walked over the received octets (no object model):
+ * the key-transport recipients (other RecipientInfo choices are skipped) and the EncryptedContentInfo.
+ * Throws Error when the structure is not an EnvelopedData.
+ */
+function readEnvelope(der: Uint8Array): EnvelopeParts {
+  const [type, explicit] = childrenOf(der, expectTag(elementAt(der), 0x30, 'ContentInfo'));
+  if (!type || !Buffer.from(bytesOf(der, type)).equals(envelopedDataOid)) {
+    throw new Error('not an EnvelopedData');
+  }
+  const content = expectTag(childrenOf(der, expectTag(explicit, 0xa0, 'content'))[0], 0x30, 'EnvelopedData');
+  const fields = childrenOf(der, content);
+  expectTag(fields[0], 0x02, 'version');
+  // originatorInfo [0] IMPLICIT is optional.
+  const at = fields[1]?.tag === 0xa0 ? 2 : 1;
+  const recipientInfos = expectTag(fields[at], 0x31, 'recipientInfos');
+  const recipients = childrenOf(der, recipientInfos)
+    .filter((ri) => ri.tag === 0x30)
+    .map((ri): KeyTransRecipient => {
+      const [version, rid, keyAlgorithm, encryptedKey] = childrenOf(der, ri);
+      expectTag(version, 0x02, 'ktri version');
+      if (!rid) throw new Error('ktri rid is missing');
+      let recipientId: KeyTransRecipient['rid'];
+      if (rid.tag === 0x30) {
+        const [issuer, serial] = childrenOf(der, rid);
+        recipientId = {
+          issuer: bytesOf(der, expectTag(issuer, 0x30, 'rid issuer')),
+          serialNumber: contentOf(der, expectTag(serial, 0x02, 'rid serialNumber')),
+        };
+      } else if (rid.tag === 0x80) {
+        recipientId = { subjectKeyIdentifier: contentOf(der, rid) };
+      } else {
+        throw new Error('ktri rid is neither IssuerAndSerialNumber nor subjectKeyIdentifier');
+      }
+      const algorithm = algorithmOf(der, keyAlgorithm, 'keyEncryptionAlgorithm');
+      return {
+        rid: recipientId,
+        keyAlgorithm: algorithm.algorithm,
+        keyParameters: algorithm.parameters,
+        encryptedKey: contentOf(der, expectTag(encryptedKey, 0x04, 'encryptedKey')),
+      };
+    });
+  const [contentType, cipherAlgorithm, encrypted] = childrenOf(
+    der,
+    expectTag(fields[at + 1], 0x30, 'encryptedContentInfo'),
+  );
+  expectTag(contentType, 0x06, 'contentType');
+  const cipher = algorithmOf(der, cipherAlgorithm, 'contentEncryptionAlgorithm');
+  let encryptedContent: Uint8Array;
+  if (encrypted?.tag === 0x80) {
+    encryptedContent = contentOf(der, encrypted);
+  } else if (encrypted?.tag === 0xa0) {
+    // BER-style constructed [0]: the concatenated OCTET STRING segments (RFC 5652 §6.1).
+    encryptedContent = Buffer.concat(
+      childrenOf(der, encrypted).map((part) =>
+        contentOf(der, expectTag(part, 0x04, 'encryptedContent segment')),
+      ),
+    );
+  } else {
+    throw new Error('the EnvelopedData has no encrypted content');
+  }
+  return {
+    recipients,
+    cipherOid: cipher.algorithm,
+    cipherParameters: cipher.parameters,
+    encryptedContent,
+  };
 }
 
 function unwrapOaep(privateKey: KeyObject, encryptedKey: Uint8Array, keyLength: number): Buffer {
@@ -124,61 +203,72 @@ function unwrapOaep(privateKey: KeyObject, encryptedKey: Uint8Array, keyLength: 
   }
 }
 
-function addressedTo(ktri: KeyTransRecipientInfo, certificate: Certificate): boolean {
-  const tbs = certificate.tbsCertificate;
-  const byIssuer = ktri.rid.issuerAndSerialNumber;
-  if (byIssuer) {
-    return (
-      Buffer.from(byIssuer.serialNumber).equals(Buffer.from(tbs.serialNumber)) &&
-      Buffer.from(AsnConvert.serialize(byIssuer.issuer)).equals(Buffer.from(AsnConvert.serialize(tbs.issuer)))
-    );
+function addressedTo(ktri: KeyTransRecipient, recipient: Recipient): boolean {
+  const tbs = recipient.certificate.tbsCertificate;
+  if ('issuer' in ktri.rid) {
+    if (!Buffer.from(ktri.rid.serialNumber).equals(Buffer.from(tbs.serialNumber))) return false;
+    const ours = recipient.issuerDer
+      ? Buffer.from(recipient.issuerDer)
+      : Buffer.from(AsnConvert.serialize(tbs.issuer));
+    // Clients copy the issuer octets from the certificate; one that re-encoded them is compared
+    // after the same re-encoding of its Name.
+    return ours.equals(ktri.rid.issuer) || ours.equals(Buffer.from(reencodedName(ktri.rid.issuer)));
   }
   // A subjectKeyIdentifier rid: match against the certificate's SKI extension.
   const ski = ktri.rid.subjectKeyIdentifier;
   const ext = tbs.extensions?.find((e) => e.extnID === '2.5.29.14');
-  if (!ski || !ext) return false;
+  if (!ext) return false;
   const value = asn1js.fromBER(ext.extnValue.buffer);
   return (
     value.result instanceof asn1js.OctetString &&
-    Buffer.from(value.result.getValue()).equals(Buffer.from(ski.buffer))
+    Buffer.from(value.result.getValue()).equals(Buffer.from(ski))
   );
 }
 
-function ivOf(parameters: ArrayBuffer | null | undefined, cipher: CipherSpec): Uint8Array {
-  const parsed = parameters ? asn1js.fromBER(parameters) : null;
-  if (!parsed || parsed.offset === -1 || !(parsed.result instanceof asn1js.OctetString)) {
+function reencodedName(der: Uint8Array): ArrayBuffer {
+  try {
+    return AsnConvert.serialize(AsnConvert.parse(der, Name));
+  } catch {
+    return new ArrayBuffer(0);
+  }
+}
+
+/** The IV: the algorithm parameters as an OCTET STRING of the cipher's block size. */
+function ivOf(parameters: Uint8Array | null, cipher: CipherSpec): Uint8Array {
+  let iv: Uint8Array;
+  try {
+    if (!parameters) throw new Error('no parameters');
+    iv = readSingle(parameters, [0x04]).content;
+  } catch {
     throw bad('The content encryption algorithm has no IV');
   }
-  const iv = new Uint8Array(parsed.result.getValue());
   if (iv.length !== cipher.ivLength) throw bad(`The ${cipher.name} IV is not ${cipher.ivLength} octets`);
   return iv;
 }
 
-function encryptedContentOf(content: EnvelopedData['encryptedContentInfo']['encryptedContent']): Uint8Array {
-  if (content?.value) return new Uint8Array(content.value.buffer);
-  if (content?.constructedValue) {
-    return Buffer.concat(content.constructedValue.map((part) => new Uint8Array(part.buffer)));
-  }
-  throw bad('The pkcsPKIEnvelope has no encrypted content');
+/** Whom a reply envelope is for: the IssuerAndSerialNumber parts (as DER contents) and the RSA key. */
+export interface EnvelopeRecipient {
+  issuer: Uint8Array;
+  serialNumber: Uint8Array;
+  publicKey: KeyObject;
 }
 
 /**
  * Builds the reply envelope (RFC 8894 §3.3.2): `content` encrypted with `cipher` (the request's, so
  * that a client never gets an algorithm it did not use) to the request's signer certificate.
  */
-export function sealEnvelope(content: Uint8Array, recipient: Certificate, cipher: CipherSpec): Uint8Array {
+export function sealEnvelope(
+  content: Uint8Array,
+  recipient: Certificate | EnvelopeRecipient,
+  cipher: CipherSpec,
+): Uint8Array {
+  const to = 'tbsCertificate' in recipient ? recipientOf(recipient) : recipient;
   const key = randomBytes(cipher.keyLength);
   const iv = randomBytes(cipher.ivLength);
-  const recipientKey = createPublicKey({
-    key: Buffer.from(AsnConvert.serialize(recipient.tbsCertificate.subjectPublicKeyInfo)),
-    format: 'der',
-    type: 'spki',
-  });
-  const encryptedKey = publicEncrypt({ key: recipientKey, padding: constants.RSA_PKCS1_PADDING }, key);
-  const tbs = recipient.tbsCertificate;
+  const encryptedKey = publicEncrypt({ key: to.publicKey, padding: constants.RSA_PKCS1_PADDING }, key);
   const ktri = sequence(
     integer(0),
-    sequence(new Uint8Array(AsnConvert.serialize(tbs.issuer)), serialInteger(tbs.serialNumber)),
+    sequence(to.issuer, tlv(0x02, to.serialNumber)),
     algorithm(rsaEncryption, nullValue()),
     octetString(encryptedKey),
   );
@@ -189,6 +279,19 @@ export function sealEnvelope(content: Uint8Array, recipient: Certificate, cipher
   );
   const enveloped = sequence(integer(0), setOf([ktri]), encryptedContentInfo);
   return sequence(objectIdentifier(cmsOid.envelopedData), contextConstructed(0, enveloped));
+}
+
+function recipientOf(certificate: Certificate): EnvelopeRecipient {
+  const tbs = certificate.tbsCertificate;
+  return {
+    issuer: new Uint8Array(AsnConvert.serialize(tbs.issuer)),
+    serialNumber: new Uint8Array(tbs.serialNumber),
+    publicKey: createPublicKey({
+      key: Buffer.from(AsnConvert.serialize(tbs.subjectPublicKeyInfo)),
+      format: 'der',
+      type: 'spki',
+    }),
+  };
 }
 
 /** The certificate's serialNumber as a DER INTEGER, octets exactly as in the certificate. */

@@ -12,23 +12,34 @@
  * it cannot), {@link verifyPkiMessage} checks algorithms and the signature (signed FAILURE when they fail).
  */
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { ContentInfo, SignedData, type SignerInfo } from '@peculiar/asn1-cms';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import type { Certificate } from '@peculiar/asn1-x509';
 import * as asn1js from 'asn1js';
 import { readTlv } from '../../../src/core/csr/der.js';
 import { digestOids, signatureOids, type DigestName } from '../crypto/algorithms.js';
-import { ScepFailure, httpError } from '../errors.js';
+import { ScepFailure, ScepHttpError, httpError } from '../errors.js';
 import { attributeValue, readOctetString, readString } from './attributes.js';
+import { objectIdentifier } from './der.js';
+import {
+  bytesOf,
+  certificateParts,
+  childrenOf,
+  contentOf,
+  elementAt,
+  expectTag,
+  type CertificateParts,
+  type Element,
+} from './der-walk.js';
 import { cmsOid, messageTypeNames, scepOid } from './oids.js';
+import { readSignerInfo, type SignerInfoParts } from './signer-info.js';
 
 /** Requests are a few kilobytes; anything larger is refused before parsing. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 
 export interface SignerCertificate {
-  certificate: Certificate;
-  /** Re-encoded DER of the certificate (the schema parser does not keep the original octets). */
+  /** The certificate's DER exactly as received (decoded further only when it is one of ours). */
   der: Uint8Array;
+  /** Its issuer Name and serialNumber contents as received (for IssuerAndSerialNumber, RFC 5652 §10.2.4). */
+  issuer: Uint8Array;
+  serialNumber: Uint8Array;
   publicKey: KeyObject;
 }
 
@@ -41,16 +52,66 @@ export interface PkiMessage {
   digestOid: string;
   /** The pkcsPKIEnvelope (ContentInfo of EnvelopedData), null when the request carries no content. */
   envelope: Uint8Array | null;
-  signerInfo: SignerInfo;
+  signerInfo: SignerInfoParts;
   /** The signedAttrs exactly as received, with their [0] IMPLICIT tag. */
   signedAttrsRaw: Uint8Array;
 }
 
-function parse<T>(der: Uint8Array | ArrayBuffer, type: new () => T, what: string): T {
+/** The DER of id-signedData, compared as octets instead of decoding the OID. */
+const signedDataOid = objectIdentifier(cmsOid.signedData);
+
+/** The outer structure located by walking the DER once (offsets into the received octets). */
+interface Layout {
+  certificates: Uint8Array[];
+  eContent: Uint8Array | null;
+  signerInfo: Uint8Array;
+}
+
+/**
+ * ContentInfo → [0] → SignedData (RFC 5652 §5.1), walked once: the certificates, the eContent and the
+ * single SignerInfo as the client's own octets. Only the SignerInfo and the signer's certificate are
+ * then decoded into objects; nothing is re-encoded for a comparison, a digest or a signature.
+ */
+function layoutOf(der: Uint8Array): Layout {
+  let root: Element;
+  let info: Element[];
   try {
-    return AsnConvert.parse(der, type);
+    root = expectTag(elementAt(der), 0x30, 'ContentInfo');
+    info = childrenOf(der, root);
   } catch (cause) {
-    throw httpError(`The pkiMessage is malformed: ${what} does not parse`, cause);
+    throw httpError('The pkiMessage is malformed: the ContentInfo does not parse', cause);
+  }
+  const type = info[0];
+  if (!type || type.tag !== 0x06 || !Buffer.from(bytesOf(der, type)).equals(signedDataOid)) {
+    throw httpError('The pkiMessage is not a CMS SignedData');
+  }
+  try {
+    const explicit = expectTag(info[1], 0xa0, 'content');
+    const signedData = expectTag(childrenOf(der, explicit)[0], 0x30, 'SignedData');
+    const fields = childrenOf(der, signedData);
+    expectTag(fields[0], 0x02, 'version');
+    expectTag(fields[1], 0x31, 'digestAlgorithms');
+    const encap = childrenOf(der, expectTag(fields[2], 0x30, 'encapContentInfo'));
+    const signerInfos = expectTag(fields.at(-1), 0x31, 'signerInfos');
+    const certificateSet = fields.slice(3, -1).find((f) => f.tag === 0xa0);
+    const certificates = certificateSet
+      ? childrenOf(der, certificateSet)
+          .filter((c) => c.tag === 0x30)
+          .map((c) => bytesOf(der, c))
+      : [];
+    const infos = childrenOf(der, signerInfos);
+    if (infos.length !== 1) throw httpError('The pkiMessage must have exactly one signerInfo');
+    const signerInfo = expectTag(infos[0], 0x30, 'SignerInfo');
+    const explicitContent = encap[1] && expectTag(encap[1], 0xa0, 'eContent');
+    const eContent = explicitContent ? childrenOf(der, explicitContent)[0] : undefined;
+    return {
+      certificates,
+      eContent: eContent ? bytesOf(der, eContent) : null,
+      signerInfo: bytesOf(der, signerInfo),
+    };
+  } catch (cause) {
+    if (cause instanceof ScepHttpError) throw cause;
+    throw httpError('The pkiMessage is malformed: the SignedData does not parse', cause);
   }
 }
 
@@ -64,13 +125,15 @@ export function parsePkiMessage(der: Uint8Array): PkiMessage {
   } catch (cause) {
     throw httpError('The pkiMessage is not DER', cause);
   }
-  const info = parse(der, ContentInfo, 'the ContentInfo');
-  if (info.contentType !== cmsOid.signedData) throw httpError('The pkiMessage is not a CMS SignedData');
-  const signed = parse(info.content, SignedData, 'the SignedData');
-  const [signerInfo, ...others] = signed.signerInfos;
-  if (!signerInfo || others.length > 0) throw httpError('The pkiMessage must have exactly one signerInfo');
+  const layout = layoutOf(der);
+  let signerInfo: SignerInfoParts;
+  try {
+    signerInfo = readSignerInfo(layout.signerInfo);
+  } catch (cause) {
+    throw httpError('The pkiMessage is malformed: the SignerInfo does not parse', cause);
+  }
   const attributes = signerInfo.signedAttrs;
-  const signedAttrsRaw = rawSignedAttributes(der);
+  const signedAttrsRaw = signerInfo.signedAttrsRaw;
   if (!attributes || attributes.length === 0 || !signedAttrsRaw) {
     throw httpError('The pkiMessage has no signed attributes (RFC 8894 §3.2.1)');
   }
@@ -96,87 +159,50 @@ export function parsePkiMessage(der: Uint8Array): PkiMessage {
     messageType,
     transactionID,
     senderNonce,
-    signer: findSigner(signed, signerInfo),
-    digestOid: signerInfo.digestAlgorithm.algorithm,
-    envelope: encapsulatedContent(signed),
+    signer: findSigner(layout, signerInfo),
+    digestOid: signerInfo.digestAlgorithm,
+    envelope: encapsulatedContent(layout.eContent),
     signerInfo,
     signedAttrsRaw,
   };
 }
 
-/**
- * The octets of the first signerInfo's signedAttrs as received: the signature covers exactly them
- * (re-encoding could differ from a client's encoding). Found by walking the DER with readTlv:
- * ContentInfo → [0] → SignedData → last element (signerInfos) → first SignerInfo → the [0] element.
- */
-function rawSignedAttributes(der: Uint8Array): Uint8Array | null {
-  const children = (
-    start: number,
-    end: number,
-  ): { tag: number; start: number; contentStart: number; end: number }[] => {
-    const out = [];
-    for (let at = start; at < end;) {
-      const tlv = readTlv(der, at);
-      if (tlv.end > end) throw new Error('element overruns its parent');
-      out.push({ tag: tlv.tag, start: at, contentStart: tlv.contentStart, end: tlv.end });
-      at = tlv.end;
-    }
-    return out;
-  };
-  try {
-    const root = readTlv(der);
-    const explicit = children(root.contentStart, root.end)[1];
-    const signedData = explicit && children(explicit.contentStart, explicit.end)[0];
-    const signerInfos = signedData && children(signedData.contentStart, signedData.end).at(-1);
-    const signerInfo = signerInfos && children(signerInfos.contentStart, signerInfos.end)[0];
-    const attrs = signerInfo && children(signerInfo.contentStart, signerInfo.end).find((c) => c.tag === 0xa0);
-    return attrs ? der.subarray(attrs.start, attrs.end) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** The certificate named by the signerInfo's sid; a lone certificate is taken when the sid matches none. */
-function findSigner(signed: SignedData, signerInfo: SignerInfo): SignerCertificate {
-  const certificates = (signed.certificates ?? [])
-    .map((choice) => choice.certificate)
-    .filter((c): c is Certificate => c !== undefined);
-  const sid = signerInfo.sid;
-  const matches = certificates.filter((cert) => {
-    const tbs = cert.tbsCertificate;
-    if (sid.issuerAndSerialNumber) {
-      return (
-        Buffer.from(sid.issuerAndSerialNumber.serialNumber).equals(Buffer.from(tbs.serialNumber)) &&
-        Buffer.from(AsnConvert.serialize(sid.issuerAndSerialNumber.issuer)).equals(
-          Buffer.from(AsnConvert.serialize(tbs.issuer)),
-        )
-      );
+function findSigner(layout: Layout, signerInfo: SignerInfoParts): SignerCertificate {
+  const candidates: CertificateParts[] = [];
+  for (const der of layout.certificates) {
+    try {
+      candidates.push(certificateParts(der));
+    } catch {
+      // Not a certificate we can read; it cannot be the signer.
     }
-    return false;
-  });
-  const certificate = matches[0] ?? (certificates.length === 1 ? certificates[0] : undefined);
-  if (!certificate) throw httpError('The pkiMessage does not carry its signer certificate');
-  const der = new Uint8Array(AsnConvert.serialize(certificate));
+  }
+  const sid = signerInfo.sid;
+  // The sid copies the certificate's issuer and serial octets (RFC 5652 §5.3): compared as received.
+  const match = (parts: CertificateParts): boolean =>
+    sid !== null &&
+    Buffer.from(sid.serialNumber).equals(Buffer.from(parts.serialNumber)) &&
+    Buffer.from(sid.issuer).equals(Buffer.from(parts.issuer));
+  const parts = candidates.find(match) ?? (layout.certificates.length === 1 ? candidates[0] : undefined);
+  if (!parts) throw httpError('The pkiMessage does not carry its signer certificate');
   let publicKey: KeyObject;
   try {
     publicKey = createPublicKey({
-      key: Buffer.from(AsnConvert.serialize(certificate.tbsCertificate.subjectPublicKeyInfo)),
+      key: Buffer.from(parts.subjectPublicKeyInfo),
       format: 'der',
       type: 'spki',
     });
   } catch (cause) {
     throw httpError('The signer certificate has an unusable public key', cause);
   }
-  return { certificate, der, publicKey };
+  return { der: parts.der, issuer: parts.issuer, serialNumber: parts.serialNumber, publicKey };
 }
 
 /** eContent as one OCTET STRING or, BER-style, a constructed one (RFC 5652 §5.2 allows both). */
-function encapsulatedContent(signed: SignedData): Uint8Array | null {
-  const content = signed.encapContentInfo.eContent;
+function encapsulatedContent(content: Uint8Array | null): Uint8Array | null {
   if (!content) return null;
-  if (content.single) return new Uint8Array(content.single.buffer);
-  if (!content.any) return null;
-  const ber = asn1js.fromBER(content.any);
+  if (content[0] === 0x04) return contentOf(content, elementAt(content));
+  const ber = asn1js.fromBER(content);
   if (ber.offset === -1 || !(ber.result instanceof asn1js.OctetString)) {
     throw httpError('The pkiMessage content is not an OCTET STRING');
   }
@@ -211,9 +237,9 @@ export function digestOf(message: PkiMessage): DigestName {
 export function verifyPkiMessage(message: PkiMessage): void {
   const digest = digestOf(message);
   const info = message.signerInfo;
-  const algorithm = signatureOids[info.signatureAlgorithm.algorithm];
+  const algorithm = signatureOids[info.signatureAlgorithm];
   if (!algorithm) {
-    throw new ScepFailure('badAlg', `Unsupported signature algorithm ${info.signatureAlgorithm.algorithm}`);
+    throw new ScepFailure('badAlg', `Unsupported signature algorithm ${info.signatureAlgorithm}`);
   }
   let messageDigest: Uint8Array | undefined;
   try {
@@ -237,12 +263,7 @@ export function verifyPkiMessage(message: PkiMessage): void {
   }
   let valid = false;
   try {
-    valid = verify(
-      algorithm.digest ?? digest,
-      signedAttrs,
-      message.signer.publicKey,
-      Buffer.from(info.signature.buffer),
-    );
+    valid = verify(algorithm.digest ?? digest, signedAttrs, message.signer.publicKey, info.signature);
   } catch {
     valid = false;
   }

@@ -33,6 +33,8 @@ export interface RaSigner {
   certificateDer: Uint8Array;
   certificate: Certificate;
   privateKey: KeyObject;
+  /** The signer's IssuerAndSerialNumber DER when already known (the RA's is encoded once at start). */
+  issuerAndSerial?: Uint8Array;
 }
 
 export interface SignInput {
@@ -62,7 +64,8 @@ export function signedData(input: SignInput): Uint8Array {
   const tbs = input.signer.certificate.tbsCertificate;
   const signerInfo = sequence(
     integer(1),
-    sequence(new Uint8Array(AsnConvert.serialize(tbs.issuer)), serialInteger(tbs.serialNumber)),
+    input.signer.issuerAndSerial ??
+      sequence(new Uint8Array(AsnConvert.serialize(tbs.issuer)), serialInteger(tbs.serialNumber)),
     algorithm(input.digestOid),
     // [0] IMPLICIT: the same contents as the signed SET, retagged (RFC 5652 §5.4).
     tlv(0xa0, signedAttrs.subarray(headerLength(signedAttrs))),
