@@ -16,15 +16,23 @@ const key = <S extends z.ZodType>(spec: KeySpec<S>) => spec;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positive = z.coerce.number().int().positive();
-const list = z.preprocess(
-  (v) =>
-    typeof v === 'string'
-      ? v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : v,
-  z.array(z.string().min(1)).min(1),
+/** A list: comma-separated in the environment, an array in a file. */
+const listOf = <T extends z.ZodType>(item: T, min = 0) =>
+  z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    z.array(item).min(min),
+  );
+const list = listOf(z.string().min(1), 1);
+/** A boolean: true/false in a file; true, 1 or yes (any case) in the environment. */
+const flag = z.preprocess(
+  (v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v),
+  z.boolean(),
 );
 const optionalString = z.preprocess((v) => (v === '' ? null : v), z.string().min(1).nullable());
 const url = z.preprocess((v) => (v === '' ? null : v), z.url().nullable());
@@ -214,16 +222,7 @@ export const configSchema = {
     doc: 'ACME directory meta.website',
   }),
   'acme.caaIdentities': key({
-    schema: z.preprocess(
-      (v) =>
-        typeof v === 'string'
-          ? v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : v,
-      z.array(z.string().min(1)),
-    ),
+    schema: listOf(z.string().min(1)),
     type: 'list',
     default: [],
     env: 'GATEWAY_ACME_CAA_IDENTITIES',
@@ -258,16 +257,7 @@ export const configSchema = {
     doc: 'Retry-After sent with processing orders and pending challenges',
   }),
   'acme.challengeTypes': key({
-    schema: z.preprocess(
-      (v) =>
-        typeof v === 'string'
-          ? v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : v,
-      z.array(z.enum(['http-01', 'dns-01', 'tls-alpn-01'])).min(1),
-    ),
+    schema: listOf(z.enum(['http-01', 'dns-01', 'tls-alpn-01']), 1),
     type: 'list',
     default: ['http-01', 'dns-01', 'tls-alpn-01'],
     env: 'GATEWAY_ACME_CHALLENGE_TYPES',
@@ -323,10 +313,7 @@ export const configSchema = {
     doc: 'Failed challenge validations per ACME account per hour before its new orders are refused (0: no limit)',
   }),
   'acme.alwaysValid': key({
-    schema: z.preprocess(
-      (v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v),
-      z.boolean(),
-    ),
+    schema: flag,
     type: 'boolean',
     default: false,
     env: 'GATEWAY_ACME_ALWAYS_VALID',
@@ -347,20 +334,14 @@ export const configSchema = {
     doc: 'SMTP port (587 submission with STARTTLS, 465 with smtp.secure)',
   }),
   'smtp.secure': key({
-    schema: z.preprocess(
-      (v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v),
-      z.boolean(),
-    ),
+    schema: flag,
     type: 'boolean',
     default: false,
     env: 'GATEWAY_SMTP_SECURE',
     doc: 'Implicit TLS from the first byte (port 465); otherwise STARTTLS when the server offers it',
   }),
   'smtp.requireTls': key({
-    schema: z.preprocess(
-      (v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v),
-      z.boolean(),
-    ),
+    schema: flag,
     type: 'boolean',
     default: false,
     env: 'GATEWAY_SMTP_REQUIRE_TLS',
@@ -389,16 +370,7 @@ export const configSchema = {
     doc: 'From address of notification email',
   }),
   'notifications.approverEmails': key({
-    schema: z.preprocess(
-      (v) =>
-        typeof v === 'string'
-          ? v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : v,
-      z.array(z.email()),
-    ),
+    schema: listOf(z.email()),
     type: 'list',
     default: [],
     env: 'GATEWAY_NOTIFICATIONS_APPROVER_EMAILS',
@@ -433,16 +405,7 @@ export const configSchema = {
     doc: 'Days before notAfter when the asset owner is told a certificate expires',
   }),
   'webhooks.urls': key({
-    schema: z.preprocess(
-      (v) =>
-        typeof v === 'string'
-          ? v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : v,
-      z.array(z.url()),
-    ),
+    schema: listOf(z.url()),
     type: 'list',
     default: [],
     env: 'GATEWAY_WEBHOOKS_URLS',
