@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Core } from '../../core/core.js';
-import { CoreError } from '../../core/errors.js';
+import { resolveProfile } from '../../core/enrollment/submit.js';
 import { updateProfile } from '../../core/profiles/update-profile.js';
 import { defaultProfileSettings, type Profile, type ProfileSettings } from '../../core/profiles/profile.js';
 import { route, type RouteSpec } from './route-table.js';
@@ -30,11 +30,8 @@ function settingsIn(
   };
 }
 
-async function load(core: Core, id: string) {
-  const profile = (await core.store.profiles.get(id)) ?? (await core.store.profiles.getByName(id));
-  if (!profile) throw new CoreError('not_found', 'No such profile');
-  return profile;
-}
+/** A route's `{id}` is a profile id or name, as everywhere else. */
+const load = (core: Core, id: string) => resolveProfile(core.store, id);
 
 export function profileRoutes(core: Core): RouteSpec[] {
   const status = (to: 'active' | 'disabled', verb: string) =>
