@@ -139,7 +139,7 @@ export const submitLink =
     try {
       result = await core.submit({
         protocol: 'scep',
-        profile: request.profile.id,
+        profile: request.profile,
         requester: `scep:${request.transactionID}`,
         csr: request.csrDer,
         // Parsed (and its signature checked) once, in pki-operation.ts.

@@ -15,8 +15,8 @@ import type { EnrollmentRequest } from './request.js';
 
 export interface SubmitInput {
   protocol: Protocol;
-  /** Profile id or name. */
-  profile: string;
+  /** Profile id or name, or the profile a face has just loaded for this request (spares a query). */
+  profile: string | Profile;
   assetId?: string | null;
   requester: string;
   /** PKCS#10, DER or PEM. */
@@ -94,7 +94,8 @@ function refusal(findings: PolicyFinding[]): CoreError {
  * key within policy? then either issue now or wait in the approval queue.
  */
 export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<SubmitResult> {
-  const profile = await resolveProfile(deps.store, input.profile);
+  const profile =
+    typeof input.profile === 'string' ? await resolveProfile(deps.store, input.profile) : input.profile;
   if (profile.status !== 'active')
     throw new CoreError('profile_not_active', `Profile "${profile.name}" is ${profile.status}`);
   if (!profile.protocols.includes(input.protocol)) {
