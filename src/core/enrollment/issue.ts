@@ -23,6 +23,15 @@ export interface Validity {
 
 const caFailureReason = 'The certificate authority failed to issue';
 
+function assertApproved(request: EnrollmentRequest): void {
+  if (request.status !== 'approved') {
+    throw new CoreError(
+      'invalid_state',
+      `Only an approved request can be issued (this one is ${request.status})`,
+    );
+  }
+}
+
 function sign(
   deps: { ca: CertificateAuthority; clock: Clock },
   request: EnrollmentRequest,
@@ -94,12 +103,7 @@ export async function issueApproved(
   profile: Profile,
   validity?: Validity,
 ): Promise<Issued> {
-  if (request.status !== 'approved') {
-    throw new CoreError(
-      'invalid_state',
-      `Only an approved request can be issued (this one is ${request.status})`,
-    );
-  }
+  assertApproved(request);
   let issued: IssuedCertificate;
   try {
     issued = await sign(deps, request, profile, validity);
@@ -151,12 +155,7 @@ export async function issueImmediately(
   profile: Profile,
   accepted: NewAuditEvent,
 ): Promise<Issued> {
-  if (request.status !== 'approved') {
-    throw new CoreError(
-      'invalid_state',
-      `Only an approved request can be issued (this one is ${request.status})`,
-    );
-  }
+  assertApproved(request);
   let issued: IssuedCertificate;
   try {
     issued = await sign(deps, request, profile);
