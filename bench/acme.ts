@@ -13,6 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { requestCounts, runLoad, type DriverResult } from './acme/driver.js';
+import { treeCpuMs } from './proc-cpu.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -52,14 +53,6 @@ async function stop(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
   if (child.exitCode === null) child.kill('SIGKILL');
-}
-
-/** utime + stime of a process in ms (clock ticks of 10 ms on Linux). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
 }
 
 /** CPU ms per thread name (libuv pool, V8 GC, main), for BENCH_THREADS=1. */
@@ -282,7 +275,7 @@ async function main(): Promise<void> {
           deadlineMs: 120_000,
         },
         () => {
-          cpuBefore = cpuMs(pid);
+          cpuBefore = treeCpuMs(pid);
           if (process.env.BENCH_THREADS) threadsBefore = threadCpu(pid);
         },
       ).catch((err: unknown): DriverResult => ({
@@ -291,8 +284,9 @@ async function main(): Promise<void> {
         wallMs: 1,
         latenciesMs: [],
         errors: [String(err)],
+        driverCpuMs: 0,
       }));
-      const row = { target, c, result, cpuMs: cpuBefore ? cpuMs(pid) - cpuBefore : NaN };
+      const row = { target, c, result, cpuMs: cpuBefore ? treeCpuMs(pid) - cpuBefore : NaN };
       if (process.env.BENCH_THREADS) {
         const after = [...threadCpu(pid)].map(
           ([name, ms]) => `${name} ${ms - (threadsBefore.get(name) ?? 0)}`,
@@ -310,7 +304,7 @@ async function main(): Promise<void> {
       console.log(
         `${target.padEnd(8)} C=${String(c).padEnd(2)} ${result.completed}/${countFor(c)} certs  ${certsPerSecond(row).toFixed(1).padStart(6)} certs/s  ` +
           `p50 ${percentile(result.latenciesMs, 50).toFixed(0).padStart(4)} ms  p99 ${percentile(result.latenciesMs, 99).toFixed(0).padStart(4)} ms  ` +
-          `CPU ${cpuPerCert(row).toFixed(2).padStart(6)} ms/cert  failed ${result.failed}${result.errors.length ? `  (${result.errors[0]})` : ''}`,
+          `CPU ${cpuPerCert(row).toFixed(2).padStart(6)} ms/cert (driver ${(result.driverCpuMs / Math.max(1, result.completed)).toFixed(2)})  failed ${result.failed}${result.errors.length ? `  (${result.errors[0]})` : ''}`,
       );
     }
   }

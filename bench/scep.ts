@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { firstError, inprocess, prepare, prepareKeys, scepclient, type Sample } from './scep/drivers.js';
-import { cpuMs, startGateway, startScepserver, type Server } from './scep/servers.js';
+import { firstError, inprocess, prepare, prepareKeys, scepclient, type Run } from './scep/drivers.js';
+import { treeCpuMs } from './proc-cpu.js';
+import { startGateway, startScepserver, type Server } from './scep/servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,11 +52,9 @@ async function measure(server: Server, concurrency: number, round: number): Prom
           (k) => () =>
             scepclient(server, k, concurrency, tag)
         )(await prepareKeys(join(work, tag), n));
-  const cpuBefore = cpuMs(server.pid);
-  const start = performance.now();
-  const samples: Sample[] = await load();
-  const seconds = (performance.now() - start) / 1000;
-  const cpu = cpuMs(server.pid) - cpuBefore;
+  const cpuBefore = treeCpuMs(server.pid);
+  const { samples, seconds }: Run = await load();
+  const cpu = treeCpuMs(server.pid) - cpuBefore;
   const ok = samples.filter((s) => s.ok);
   const serials = ok.map((s) => s.serial);
   const latencies = samples.map((s) => s.ms).sort((a, b) => a - b);

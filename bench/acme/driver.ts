@@ -30,6 +30,8 @@ export interface DriverResult {
   wallMs: number;
   latenciesMs: number[];
   errors: string[];
+  /** The driver's own CPU over the measured phase: on a shared machine it is taken from the server. */
+  driverCpuMs: number;
 }
 
 interface Reply {
@@ -236,6 +238,7 @@ export async function runLoad(o: DriverOptions, onMeasureStart?: () => void): Pr
     );
 
     onMeasureStart?.();
+    const cpuAtStart = process.cpuUsage();
     requestCounts.clear();
     const latencies: number[] = [];
     const errors: string[] = [];
@@ -258,9 +261,17 @@ export async function runLoad(o: DriverOptions, onMeasureStart?: () => void): Pr
       }),
     );
     const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuAtStart);
     // Jobs never started before the deadline count as failed too.
     failed = o.count - latencies.length;
-    return { completed: latencies.length, failed, wallMs, latenciesMs: latencies, errors };
+    return {
+      completed: latencies.length,
+      failed,
+      wallMs,
+      latenciesMs: latencies,
+      errors,
+      driverCpuMs: (cpu.user + cpu.system) / 1000,
+    };
   } finally {
     http.close();
     await new Promise<void>((r) => server.close(() => r()));

@@ -3,7 +3,6 @@
  * can be read from /proc: the gateway (built dist/, SQLite) and micromdm's scepserver (Debian `scep`).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -48,13 +47,6 @@ function stopper(child: ChildProcess): () => Promise<void> {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-}
-
-/** CPU time (user + system) of a process so far, in ms. */
-export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of stat; after "comm) " they are at 11 and 12.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 export async function startGateway(
