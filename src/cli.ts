@@ -2,12 +2,14 @@
  * The command line: serve, init, migrate, token create, audit verify. Secrets meant for the operator
  * (the first admin token, a new token) go to stdout, never to the log.
  */
+import cluster from 'node:cluster';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { verifyChain } from './core/audit/chain.js';
 import type { AuditEvent } from './core/audit/event.js';
-import { ConfigError, loadConfig } from './config/load.js';
+import { ConfigError, loadConfig, publicUrls } from './config/load.js';
+import { reportListening, runPrimary, workerCount } from './cluster.js';
 import type { Config } from './config/schema.js';
 import { roles, type Role } from './core/tokens/token.js';
 import type { CodePurpose } from './core/codes/code.js';
@@ -36,7 +38,10 @@ Commands:
                                          create an enrolment code (a SCEP challengePassword); the secret is printed once
 `;
 
-function printStart(gateway: Gateway, urls?: { https: string; http: string }): void {
+function printStart(
+  gateway: Pick<Gateway, 'bootstrapToken' | 'rootCertificatePath'>,
+  urls?: { https: string; http: string },
+): void {
   if (gateway.bootstrapToken) {
     console.log(`\nAdmin API token (shown once, only its hash is stored):\n\n  ${gateway.bootstrapToken}\n`);
   }
@@ -49,9 +54,17 @@ function printStart(gateway: Gateway, urls?: { https: string; http: string }): v
 
 async function serve(config: Config): Promise<void> {
   const logger = createLogger(config['log.level']);
+  if (workerCount(config) > 1 && cluster.isPrimary) {
+    await runPrimary(config, logger, (gateway) => printStart(gateway, publicUrls(config)));
+    return;
+  }
   const running = await startGateway(config, logger);
-  printStart(running, running.urls);
-  logger.info({ urls: running.urls, rootCertificate: running.rootCertificatePath }, 'gateway started');
+  if (cluster.isWorker) {
+    reportListening();
+  } else {
+    printStart(running, running.urls);
+    logger.info({ urls: running.urls, rootCertificate: running.rootCertificatePath }, 'gateway started');
+  }
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     running.stop().then(

@@ -162,14 +162,21 @@ export function acmeOptions(config: Config): AcmeOptions {
   };
 }
 
-/** Starts both listeners. Ports are bound first so that port 0 resolves before URLs go into certificates. */
+/**
+ * Starts both listeners. With a port of 0 they are bound first, so that the port is known before
+ * URLs go into certificates; with fixed ports they are bound last, so that no connection arrives
+ * before the TLS certificate and the routes are in place (a cluster worker shares its listeners from
+ * the moment it binds them).
+ */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
   const https = createHttpsServer({ maxHeaderSize: config['http.maxHeaderSize'] });
   const http = createHttpServer({ maxHeaderSize: config['http.maxHeaderSize'] });
-  const ports = {
+  const bind = async () => ({
     https: await listen(https, config['https.port'], config['https.host']),
     http: await listen(http, config['http.port'], config['http.host']),
-  };
+  });
+  const bindFirst = config['https.port'] === 0 || config['http.port'] === 0;
+  let ports = bindFirst ? await bind() : { https: config['https.port'], http: config['http.port'] };
   const urls = publicUrls(config, ports);
   let gateway: Gateway;
   try {
@@ -230,8 +237,18 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     admin: { urls, p12KeyTtlMs: config['p12.keyTtlMinutes'] * 60_000 },
   });
   https.on('request', apps.https);
-  const adminBackground = startAdminBackground(gateway.core, config, logger);
   http.on('request', apps.http);
+  if (!bindFirst) {
+    try {
+      ports = await bind();
+    } catch (err) {
+      https.close();
+      http.close();
+      await Promise.all([acme.stop(), gateway.store.close()]);
+      throw err;
+    }
+  }
+  const adminBackground = startAdminBackground(gateway.core, config, logger);
 
   const sweeper = setInterval(() => {
     const { core } = gateway;

@@ -200,6 +200,13 @@ export const configSchema = {
     env: 'GATEWAY_LOG_LEVEL',
     doc: 'fatal, error, warn, info, debug, trace or silent',
   }),
+  workers: key({
+    schema: z.coerce.number().int().min(0).max(64),
+    type: 'integer',
+    default: 1,
+    env: 'GATEWAY_WORKERS',
+    doc: 'Server processes sharing the listeners and the database (0: one per CPU core); more than 1 needs fixed ports',
+  }),
   'shutdown.timeoutMs': key({
     schema: positive,
     type: 'integer',
