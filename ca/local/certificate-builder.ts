@@ -25,6 +25,7 @@ import {
   subjectKeyIdentifier,
 } from './extensions.js';
 import { signDer, type CaSigner } from './keys.js';
+import { bitString, sequence } from '../pki/der.js';
 import { toPem } from '../pki/pem.js';
 import type { SerialNumber } from './serial.js';
 
@@ -79,8 +80,22 @@ export function signCertificate(contents: CertificateContents, signer: CaSigner)
     signatureAlgorithm: signer.algorithm,
     signatureValue: signature.buffer as ArrayBuffer,
   });
-  const der = new Uint8Array(AsnConvert.serialize(certificate));
+  // §4.1: Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }, wrapped
+  // around the TBSCertificate octets just signed instead of encoding the whole structure again.
+  const der = new Uint8Array(sequence(tbsDer, algorithmDer(signer), bitString(signature)));
   return { der, pem: toPem(der, 'CERTIFICATE'), certificate };
+}
+
+const encodedAlgorithms = new WeakMap<CaSigner, Uint8Array>();
+
+/** The signer's AlgorithmIdentifier, DER-encoded once per signer. */
+function algorithmDer(signer: CaSigner): Uint8Array {
+  let der = encodedAlgorithms.get(signer);
+  if (!der) {
+    der = new Uint8Array(AsnConvert.serialize(signer.algorithm));
+    encodedAlgorithms.set(signer, der);
+  }
+  return der;
 }
 
 /** What decides an end-entity certificate's extensions. */
@@ -113,17 +128,31 @@ export function endEntityExtensions(options: EndEntityExtensionOptions): Extensi
     // §4.1.2.6: with an empty subject the identity must be in a (critical) subjectAltName.
     throw new Error('a certificate needs a subject or at least one subject alternative name');
   }
+  const { crlUrl, caIssuersUrl, issuerKeyId } = options;
   const extensions = [
-    basicConstraints(false),
-    keyUsage(options.keyUsage),
-    extendedKeyUsage(options.extendedKeyUsage),
+    shared('bc', () => basicConstraints(false)),
+    shared(`ku:${options.keyUsage.join()}`, () => keyUsage(options.keyUsage)),
+    shared(`eku:${options.extendedKeyUsage.join()}`, () => extendedKeyUsage(options.extendedKeyUsage)),
     subjectAltName(options.dnsNames, options.ipAddresses, options.subjectIsEmpty),
     subjectKeyIdentifier(options.subjectKeyId),
-    authorityKeyIdentifier(options.issuerKeyId),
-    options.crlUrl ? crlDistributionPoints(options.crlUrl) : null,
-    options.caIssuersUrl ? authorityInfoAccess(options.caIssuersUrl) : null,
+    shared(`aki:${Buffer.from(issuerKeyId).toString('hex')}`, () => authorityKeyIdentifier(issuerKeyId)),
+    crlUrl ? shared(`cdp:${crlUrl}`, () => crlDistributionPoints(crlUrl)) : null,
+    caIssuersUrl ? shared(`aia:${caIssuersUrl}`, () => authorityInfoAccess(caIssuersUrl)) : null,
   ];
   return extensions.filter((e): e is Extension => e !== null);
+}
+
+/**
+ * The extensions that depend only on the template and the CA are the same for every certificate:
+ * built and encoded once. They are only ever serialized, never changed, so sharing them is safe.
+ */
+const sharedExtensions = new Map<string, Extension | null>();
+
+function shared(key: string, build: () => Extension | null): Extension | null {
+  if (sharedExtensions.has(key)) return sharedExtensions.get(key) ?? null;
+  const built = build();
+  if (sharedExtensions.size < 256) sharedExtensions.set(key, built);
+  return built;
 }
 
 /**

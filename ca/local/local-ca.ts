@@ -5,7 +5,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { isIP } from 'node:net';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { CertificationRequest } from '@peculiar/asn1-csr';
 import { Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import type {
   CertificateAuthority,
@@ -18,6 +17,7 @@ import { openCaMaterial, type LoadedCaMaterial } from './bootstrap.js';
 import { endEntityExtensions, signCertificate, wholeSeconds } from './certificate-builder.js';
 import { CrlPublisher } from './crl.js';
 import { keyIdentifier } from './extensions.js';
+import { readTlv } from '../pki/der-read.js';
 import { bytesToIp, ipToBytes } from '../pki/ip.js';
 import { escapeDnValue, formatDn, parseDn } from '../pki/names.js';
 import { validateLocalCaOptions, type LocalCaOptions } from './options.js';
@@ -25,6 +25,30 @@ import { openScepRa, type ScepRaMaterial } from './scep-ra.js';
 import { generateSerialNumber, serialFromHex } from './serial.js';
 
 export type { LocalCaOptions } from './options.js';
+
+/**
+ * The subject and subjectPKInfo of a DER CertificationRequest (RFC 2986 §4.1: SEQUENCE { SEQUENCE {
+ * version, subject, subjectPKInfo, [0] attributes }, signatureAlgorithm, signature }): only these
+ * two are decoded, since the caller has already parsed and checked the whole request.
+ */
+function subjectAndKeyOf(csrDer: Uint8Array): { subject: Name; spki: SubjectPublicKeyInfo } {
+  try {
+    const request = readTlv(csrDer);
+    const info = readTlv(csrDer, request.contentStart);
+    const version = readTlv(csrDer, info.contentStart);
+    const subject = readTlv(csrDer, version.end);
+    const spki = readTlv(csrDer, subject.end);
+    if (request.tag !== 0x30 || info.tag !== 0x30 || version.tag !== 0x02 || spki.end > info.end) {
+      throw new Error('unexpected structure');
+    }
+    return {
+      subject: AsnConvert.parse(csrDer.subarray(version.end, subject.end), Name),
+      spki: AsnConvert.parse(csrDer.subarray(subject.end, spki.end), SubjectPublicKeyInfo),
+    };
+  } catch (cause) {
+    throw new Error('the certificate request is not a DER PKCS#10 CertificationRequest', { cause });
+  }
+}
 
 /** A TLS server certificate for the gateway's own HTTPS listener, with its key (never stored). */
 export interface ServerCertificate {
@@ -107,15 +131,10 @@ export class LocalCa implements CertificateAuthority {
    * public key and (when the template has none) its subject; its signature is the caller's concern.
    */
   async issue(input: IssueInput): Promise<IssuedCertificate> {
-    let request: CertificationRequest;
-    try {
-      request = AsnConvert.parse(input.csrDer, CertificationRequest);
-    } catch (cause) {
-      throw new Error('the certificate request is not a DER PKCS#10 CertificationRequest', { cause });
-    }
-    const info = request.certificationRequestInfo;
-    const subject = input.template.subject === undefined ? info.subject : parseDn(input.template.subject);
-    return this.sign(subject, info.subjectPKInfo, input.template);
+    const requested = subjectAndKeyOf(input.csrDer);
+    const subject =
+      input.template.subject === undefined ? requested.subject : parseDn(input.template.subject);
+    return this.sign(subject, requested.spki, input.template);
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
- * A minimal DER writer (X.690 §8, §10) for the messages this face sends: every outbound structure
- * is assembled from these so that the octets signed are exactly the octets sent.
+ * A minimal DER writer (X.690 §8, §10) for what the gateway assembles itself (SCEP replies, the
+ * local CA's certificates): the octets signed are exactly the octets sent, and elements that are
+ * already encoded are wrapped rather than encoded a second time.
  */
 
 export type Der = Uint8Array;
@@ -37,6 +38,8 @@ export function setOf(items: Uint8Array[]): Der {
 }
 
 export const octetString = (value: Uint8Array): Der => tlv(0x04, value);
+/** BIT STRING of whole octets: no unused bits (§8.6.2). */
+export const bitString = (octets: Uint8Array): Der => tlv(0x03, Uint8Array.of(0), octets);
 export const printableString = (value: string): Der => tlv(0x13, Buffer.from(value, 'latin1'));
 export const utf8String = (value: string): Der => tlv(0x0c, Buffer.from(value, 'utf8'));
 export const nullValue = (): Der => Buffer.from([0x05, 0x00]);

@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { fromPem } from '../../ca/pki/pem.js';
-import { sequence, tlv } from './wire/der.js';
+import { sequence, tlv } from '../../ca/pki/der.js';
 import { certificateParts, childrenOf, elementAt } from './wire/der-walk.js';
 import { degenerate, type RaSigner } from './wire/signed-data.js';
 

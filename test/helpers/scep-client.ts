@@ -22,15 +22,7 @@ import {
   readOctetString,
   readString,
 } from '../../protocols/scep/wire/attributes.js';
-import {
-  algorithm,
-  contextConstructed,
-  integer,
-  nullValue,
-  sequence,
-  tlv,
-  time,
-} from '../../protocols/scep/wire/der.js';
+import { algorithm, contextConstructed, integer, nullValue, sequence, tlv, time } from '../../ca/pki/der.js';
 import { openEnvelope, sealEnvelope } from '../../protocols/scep/wire/envelope.js';
 import { scepOid } from '../../protocols/scep/wire/oids.js';
 import { signedData } from '../../protocols/scep/wire/signed-data.js';

@@ -6,8 +6,15 @@
  *   senderNonce, recipientNonce: OCTET STRING (16 octets, RFC 8894 §3.2.1.5)
  *   failInfoText: UTF8String
  */
-import { readSingle } from '../../../src/core/csr/der.js';
-import { objectIdentifier, octetString, printableString, sequence, setOf, utf8String } from './der.js';
+import { readSingle } from '../../../ca/pki/der-read.js';
+import {
+  objectIdentifier,
+  octetString,
+  printableString,
+  sequence,
+  setOf,
+  utf8String,
+} from '../../../ca/pki/der.js';
 
 /** The single value of attribute `oid`, or undefined when absent; throws when repeated or multi-valued. */
 export function attributeValue(

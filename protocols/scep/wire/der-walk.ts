@@ -3,7 +3,7 @@
  * value as offsets into the original octets, so that signatures, digests and certificate comparisons
  * use the bytes exactly as the client sent them and nothing is parsed twice.
  */
-import { readTlv } from '../../../src/core/csr/der.js';
+import { readTlv } from '../../../ca/pki/der-read.js';
 
 /** One element of `der`: its tag, and the offsets of the whole element and of its contents. */
 export interface Element {

@@ -25,7 +25,7 @@ import {
 } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Name, type Certificate } from '@peculiar/asn1-x509';
-import { readSingle } from '../../../src/core/csr/der.js';
+import { readSingle } from '../../../ca/pki/der-read.js';
 import * as asn1js from 'asn1js';
 import { cipherByOid, rsaEncryption, type CipherSpec } from '../crypto/algorithms.js';
 import { decryptContent, encryptContent } from '../crypto/content-cipher.js';
@@ -42,7 +42,7 @@ import {
   setOf,
   contextConstructed,
   tlv,
-} from './der.js';
+} from '../../../ca/pki/der.js';
 import { algorithmOf, bytesOf, childrenOf, contentOf, elementAt, expectTag } from './der-walk.js';
 import { cmsOid } from './oids.js';
 

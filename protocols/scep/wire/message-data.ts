@@ -9,7 +9,7 @@ import { IssuerAndSerialNumber } from '@peculiar/asn1-cms';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Name } from '@peculiar/asn1-x509';
 import { formatDn } from '../../../ca/pki/names.js';
-import { readTlv } from '../../../src/core/csr/der.js';
+import { readTlv } from '../../../ca/pki/der-read.js';
 import { ScepFailure } from '../errors.js';
 
 /** RFC 8894 §3.3.3 IssuerAndSubject, split by hand (the schema library needs decorators for a new type). */

@@ -13,11 +13,11 @@
  */
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import { readTlv } from '../../../src/core/csr/der.js';
+import { readTlv } from '../../../ca/pki/der-read.js';
 import { digestOids, signatureOids, type DigestName } from '../crypto/algorithms.js';
 import { ScepFailure, ScepHttpError, httpError } from '../errors.js';
 import { attributeValue, readOctetString, readString } from './attributes.js';
-import { objectIdentifier } from './der.js';
+import { objectIdentifier } from '../../../ca/pki/der.js';
 import {
   bytesOf,
   certificateParts,

@@ -24,7 +24,7 @@ import {
   setOf,
   time,
   tlv,
-} from './der.js';
+} from '../../../ca/pki/der.js';
 import { serialInteger } from './envelope.js';
 import { cmsOid } from './oids.js';
 

@@ -14,7 +14,7 @@ import {
   type Name,
 } from '@peculiar/asn1-x509';
 import { CoreError } from '../errors.js';
-import { readSingle, readTlv } from './der.js';
+import { readSingle, readTlv } from '../../../ca/pki/der-read.js';
 import { bytesToIp, ipToBytes } from '../../../ca/pki/ip.js';
 import { formatDn } from '../../../ca/pki/names.js';
 import { decodeCsrPem, looksLikePem } from './pem.js';

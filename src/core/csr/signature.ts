@@ -10,7 +10,7 @@ import { constants, verify, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { CoreError } from '../errors.js';
-import { readSingle, readTlv } from './der.js';
+import { readSingle, readTlv } from '../../../ca/pki/der-read.js';
 
 type Hash = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 

@@ -5,7 +5,7 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDn } from '../../../ca/pki/names.js';
-import { sequence } from '../../../protocols/scep/wire/der.js';
+import { sequence } from '../../../ca/pki/der.js';
 import { MessageType } from '../../../protocols/scep/wire/oids.js';
 import { dialects } from '../../helpers/db.js';
 import { must, pkiMessage, readCertRep } from '../../helpers/scep-client.js';

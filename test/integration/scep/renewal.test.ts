@@ -4,7 +4,7 @@
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sequence, tlv } from '../../../protocols/scep/wire/der.js';
+import { sequence, tlv } from '../../../ca/pki/der.js';
 import { MessageType } from '../../../protocols/scep/wire/oids.js';
 import { dialects } from '../../helpers/db.js';
 import { identityOf, must, pkiMessage, readCertRep } from '../../helpers/scep-client.js';

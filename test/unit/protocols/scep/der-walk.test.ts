@@ -4,14 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  algorithm,
-  integer,
-  objectIdentifier,
-  octetString,
-  sequence,
-  tlv,
-} from '../../../../protocols/scep/wire/der.js';
+import { algorithm, integer, objectIdentifier, octetString, sequence, tlv } from '../../../../ca/pki/der.js';
 import { certificateParts, decodeOid } from '../../../../protocols/scep/wire/der-walk.js';
 import { readSignerInfo } from '../../../../protocols/scep/wire/signer-info.js';
 import { selfSignedSigner } from '../../../helpers/scep-client.js';

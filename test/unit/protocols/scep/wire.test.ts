@@ -9,14 +9,7 @@ import { parseDn } from '../../../../ca/pki/names.js';
 import { ScepFailure, ScepHttpError } from '../../../../protocols/scep/errors.js';
 import { subjectNames } from '../../../../protocols/scep/leniency.js';
 import { readOctetString, readString } from '../../../../protocols/scep/wire/attributes.js';
-import {
-  integer,
-  octetString,
-  printableString,
-  sequence,
-  utf8String,
-  tlv,
-} from '../../../../protocols/scep/wire/der.js';
+import { integer, octetString, printableString, sequence, utf8String, tlv } from '../../../../ca/pki/der.js';
 import { openEnvelope, sealEnvelope } from '../../../../protocols/scep/wire/envelope.js';
 import { parseIssuerAndSerial, parseIssuerAndSubject } from '../../../../protocols/scep/wire/message-data.js';
 import { parsePkiMessage, verifyPkiMessage } from '../../../../protocols/scep/wire/pki-message.js';
