@@ -3,7 +3,7 @@
  * p50/p99 latency, server CPU ms per enrolment, failures and duplicate serial numbers, at each
  * concurrency, then the ratios. Run through bench/scep.sh (a private network namespace: scepserver
  * 2.1.0 cannot bind to loopback only).
- *   bench/scep.sh [--driver inprocess|scepclient] [--n 200] [--concurrency 1,8]
+ *   bench/scep.sh [--driver inprocess|scepclient] [--n 200] [--concurrency 1,8] [--workers 1,2]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     driver: { type: 'string', default: 'inprocess' },
     n: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '1,8' },
+    workers: { type: 'string', default: '1,2' },
   },
 });
 const driver = values.driver === 'scepclient' ? 'scepclient' : 'inprocess';
@@ -70,10 +71,12 @@ async function measure(server: Server, concurrency: number, round: number): Prom
   };
 }
 
-const servers = [
-  await startGateway(root, join(work, 'gateway'), { allowDes: driver === 'scepclient' }),
-  await startScepserver(join(work, 'scepserver')),
-];
+const servers: Server[] = [];
+for (const workers of (values.workers ?? '1').split(',').map(Number)) {
+  const dir = join(work, `gateway-${workers}`);
+  servers.push(await startGateway(root, dir, { allowDes: driver === 'scepclient', workers }));
+}
+servers.push(await startScepserver(join(work, 'scepserver')));
 const results: Result[] = [];
 try {
   for (const server of servers) {
@@ -98,11 +101,11 @@ for (const r of results) {
   );
 }
 for (const c of levels) {
-  const g = results.find((r) => r.server === 'gateway' && r.concurrency === c);
   const s = results.find((r) => r.server === 'scepserver' && r.concurrency === c);
-  if (g && s) {
+  for (const g of results.filter((r) => r.server.startsWith('gateway') && r.concurrency === c)) {
+    if (!s) continue;
     console.log(
-      `C=${c}: gateway/scepserver rate ×${(g.perSecond / s.perSecond).toFixed(2)}, p99 ×${(g.p99 / s.p99).toFixed(2)}, CPU/enrol ×${(g.cpuPerEnrolment / s.cpuPerEnrolment).toFixed(2)}`,
+      `C=${c}: ${g.server}/scepserver rate ×${(g.perSecond / s.perSecond).toFixed(2)}, p99 ×${(g.p99 / s.p99).toFixed(2)}, CPU/enrol ×${(g.cpuPerEnrolment / s.cpuPerEnrolment).toFixed(2)}`,
     );
   }
 }

@@ -52,7 +52,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
 export async function startGateway(
   root: string,
   dir: string,
-  options: { allowDes: boolean },
+  options: { allowDes: boolean; workers: number },
 ): Promise<Server> {
   const [http, https] = [await freePort(), await freePort()];
   const env = { ...process.env, GATEWAY_DATA_DIR: join(dir, 'gw'), GATEWAY_LOG_LEVEL: 'warn' };
@@ -80,6 +80,7 @@ export async function startGateway(
       GATEWAY_HTTP_PORT: String(http),
       GATEWAY_HTTPS_PORT: String(https),
       GATEWAY_HTTP_HOST: '127.0.0.1',
+      GATEWAY_WORKERS: String(options.workers),
     },
     stdio: 'ignore',
   });
@@ -87,7 +88,7 @@ export async function startGateway(
   await waitFor(`http://127.0.0.1:${http}/healthz`, child);
   const ca = new Uint8Array(await (await fetch(`${url}?operation=GetCACert`)).arrayBuffer());
   return {
-    name: 'gateway',
+    name: options.workers > 1 ? `gateway×${options.workers}` : 'gateway',
     url,
     pid: child.pid ?? 0,
     challenge: 'bench-secret',
