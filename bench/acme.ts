@@ -5,7 +5,7 @@
  * p50/p99 latency and the server process's CPU ms per certificate (/proc before and after), then
  * the gateway/Pebble ratios. Bounded: a fixed count per run and a deadline.
  *
- *   npm run build && npx tsx bench/acme.ts [--quick] [--only pebble,sqlite,postgres] [--c 1,8,32]
+ *   npm run build && npx tsx bench/acme.ts [--quick] [--only pebble,sqlite,postgres,sqlite:2,postgres:2] [--c 1,8,32]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,8 @@ const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string, fallback: string) =>
   args.includes(`--${name}`) ? (args[args.indexOf(`--${name}`) + 1] ?? fallback) : fallback;
 const quick = flag('quick');
-const targets = option('only', 'pebble,sqlite,postgres').split(',');
+/** pebble, or a gateway as dialect[:workers]: sqlite, postgres, sqlite:2… */
+const targets = option('only', 'pebble,sqlite,postgres,sqlite:2,postgres:2').split(',');
 const levels = option('c', '1,8,32').split(',').map(Number);
 const countFor = (c: number) => (quick ? 20 * c : c === 1 ? 100 : c === 8 ? 400 : 800);
 const work = mkdtempSync(join(tmpdir(), 'acme-bench-'));
@@ -174,11 +175,12 @@ async function startPebble(dnsPort: number, http01Port: number): Promise<Server>
 }
 
 async function startGateway(
-  dialect: string,
+  target: string,
   dnsPort: number,
   http01Port: number,
   run: string,
 ): Promise<Server> {
+  const [dialect, workers = '1'] = target.split(':');
   const dataDir = join(work, `gw-${run}`);
   const https = await freePort();
   const env: Record<string, string> = {
@@ -188,6 +190,7 @@ async function startGateway(
     GATEWAY_ACME_DNS_RESOLVER: `127.0.0.1:${dnsPort}`,
     GATEWAY_ACME_HTTP01_PORT: String(http01Port),
     GATEWAY_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    GATEWAY_WORKERS: workers,
   };
   if (dialect === 'postgres') {
     const db = `bench_${run.replace(/\W/g, '_')}_${process.pid}`;
@@ -255,7 +258,7 @@ async function main(): Promise<void> {
   for (const target of targets) {
     for (const c of levels) {
       const http01Port = await freePort();
-      const run = `${target}-c${c}`;
+      const run = `${target.replace(':', 'w')}-c${c}`; // part of DNS names: no ":"
       const server =
         target === 'pebble'
           ? await startPebble(dnsPort, http01Port)

@@ -97,7 +97,10 @@ function parseUnchecked(input: Uint8Array | string): ParsedCsr {
     throw new CoreError('bad_csr', 'The CSR has no certificationRequestInfo');
   }
   const attributes = readAttributes(info.attributes ?? []);
-  const publicKey = readPublicKey(info.subjectPKInfo);
+  const publicKey = readPublicKey(
+    info.subjectPKInfo,
+    subjectPublicKeyInfoOctets(new Uint8Array(request.certificationRequestInfoRaw)),
+  );
   const signatureValid = verifySignature(
     request.signatureAlgorithm,
     new Uint8Array(request.certificationRequestInfoRaw),
@@ -113,6 +116,13 @@ function parseUnchecked(input: Uint8Array | string): ParsedCsr {
     signatureValid,
     sha256: createHash('sha256').update(der).digest('hex'),
   };
+}
+
+/** The subjectPKInfo element of a DER CertificationRequestInfo (version, subject, subjectPKInfo, …). */
+function subjectPublicKeyInfoOctets(info: Uint8Array): Uint8Array {
+  const version = readTlv(info, readTlv(info).contentStart);
+  const subject = readTlv(info, version.end);
+  return info.subarray(subject.end, readTlv(info, subject.end).end);
 }
 
 function toDer(input: Uint8Array | string): Uint8Array {

@@ -3,7 +3,6 @@
  * RSA modulus size, EC curve) and the KeyObject the self-signature is verified with.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
 import type { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { CoreError } from '../errors.js';
 
@@ -33,12 +32,15 @@ const CURVES: Record<string, 'P-256' | 'P-384' | 'P-521'> = {
 };
 
 /**
- * Loads the request's public key for signature checking and summarizes it for key policy. Keys of
- * a type node cannot load at all are 'other' (and their requests can never verify); a key of a
- * known type that does not load is malformed.
+ * Loads the request's public key (`spkiDer`: the octets of `spki` as the request holds them) for
+ * signature checking and summarizes it for key policy. Keys of a type node cannot load at all are
+ * 'other' (and their requests can never verify); a key of a known type that does not load is
+ * malformed.
  */
-export function readPublicKey(spki: SubjectPublicKeyInfo): { key: KeyObject | null; summary: CsrPublicKey } {
-  const spkiDer = new Uint8Array(AsnConvert.serialize(spki));
+export function readPublicKey(
+  spki: SubjectPublicKeyInfo,
+  spkiDer: Uint8Array,
+): { key: KeyObject | null; summary: CsrPublicKey } {
   const oid = spki.algorithm.algorithm;
   let key: KeyObject;
   try {

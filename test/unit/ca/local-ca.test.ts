@@ -158,11 +158,37 @@ describe('LocalCa (ECDSA P-256)', () => {
     expect(end).toContain('notAfter=Jan  1 00:00:00 2050 GMT');
   });
 
+  it('gives each template its own key usages and purposes, one certificate after another', async () => {
+    const csrDer = makeCsr().der;
+    const server = await ca.issue({ csrDer, template: testTemplate() });
+    const client = await ca.issue({
+      csrDer,
+      template: testTemplate({
+        keyUsage: ['digitalSignature', 'keyEncipherment'],
+        extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
+      }),
+    });
+    const again = await ca.issue({ csrDer, template: testTemplate() });
+    expect(certificateText(server.pem)).toMatch(/Key Usage: critical\s+Digital Signature\n/);
+    expect(certificateText(server.pem)).toMatch(/Extended Key Usage:\s+TLS Web Server Authentication\n/);
+    expect(certificateText(client.pem)).toMatch(/Key Usage: critical\s+Digital Signature, Key Encipherment/);
+    expect(certificateText(client.pem)).toMatch(/Extended Key Usage:\s+TLS Web Client Authentication\n/);
+    expect(certificateText(again.pem)).toMatch(/Extended Key Usage:\s+TLS Web Server Authentication\n/);
+    for (const issued of [server, client, again]) expect(verifyChain(ca, issued.pem)).toContain('OK');
+  });
+
   it('refuses what no CA may sign, with clear errors', async () => {
     const csrDer = makeCsr().der;
-    await expect(ca.issue({ csrDer: new Uint8Array([1, 2, 3]), template: testTemplate() })).rejects.toThrow(
-      /not a DER PKCS#10/,
-    );
+    for (const malformed of [
+      new Uint8Array([1, 2, 3]),
+      csrDer.subarray(0, 40),
+      // A SEQUENCE holding an INTEGER where the CertificationRequestInfo belongs.
+      new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]),
+    ]) {
+      await expect(ca.issue({ csrDer: malformed, template: testTemplate() })).rejects.toThrow(
+        /not a DER PKCS#10/,
+      );
+    }
     await expect(ca.issue({ csrDer, template: testTemplate({ keyUsage: ['keyCertSign'] }) })).rejects.toThrow(
       /reserved for CA certificates/,
     );
