@@ -41,20 +41,17 @@ export async function runPrimary(
   /** Workers that have reported their listeners up; one that dies before that failed to start. */
   const listening = new Set<number>();
   let stopping = false;
-  let ready = 0;
-  let announce: (() => void) | null = () => {
-    onReady(gateway);
-    logger.info({ workers: count }, 'gateway started');
-  };
+  let announced = false;
 
   const fork = (): Worker => {
     const worker = cluster.fork();
     worker.on('message', (message: unknown) => {
       if ((message as { type?: string }).type !== 'listening') return;
       listening.add(worker.id);
-      if (++ready >= count && announce) {
-        announce();
-        announce = null;
+      if (!announced && listening.size >= count) {
+        announced = true;
+        onReady(gateway);
+        logger.info({ workers: count }, 'gateway started');
       }
     });
     return worker;

@@ -176,7 +176,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     http: await listen(http, config['http.port'], config['http.host']),
   });
   const bindFirst = config['https.port'] === 0 || config['http.port'] === 0;
-  let ports = bindFirst ? await bind() : { https: config['https.port'], http: config['http.port'] };
+  const ports = bindFirst ? await bind() : { https: config['https.port'], http: config['http.port'] };
   const urls = publicUrls(config, ports);
   let gateway: Gateway;
   try {
@@ -240,7 +240,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   http.on('request', apps.http);
   if (!bindFirst) {
     try {
-      ports = await bind();
+      await bind();
     } catch (err) {
       https.close();
       http.close();

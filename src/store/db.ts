@@ -74,8 +74,9 @@ export function createDatabase(options: DatabaseOptions): Knex {
       client: 'sqlite3',
       connection: { filename },
       useNullAsDefault: true,
-      // One connection: every statement and transaction runs in turn, so there is no SQLITE_BUSY
-      // between our own writers and an in-memory database survives (the connection is never idle-reaped).
+      // One connection per process: its statements and transactions run in turn, so there is no
+      // SQLITE_BUSY between them, and an in-memory database survives (the connection is never
+      // idle-reaped). Worker processes on one file queue on its lock (see beginImmediately).
       pool: {
         min: 1,
         max: 1,
