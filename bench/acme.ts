@@ -8,12 +8,12 @@
  *   npm run build && npx tsx bench/acme.ts [--quick] [--only pebble,sqlite,postgres,sqlite:2,postgres:2] [--c 1,8,32]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { requestCounts, runLoad, type DriverResult } from './acme/driver.js';
-import { treeCpuMs } from './proc-cpu.js';
+import { threadCpuMs, treeCpuMs } from './proc-cpu.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -54,18 +54,6 @@ async function stop(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
   if (child.exitCode === null) child.kill('SIGKILL');
-}
-
-/** CPU ms per thread name (libuv pool, V8 GC, main), for BENCH_THREADS=1. */
-function threadCpu(pid: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out.set(`${name}/${tid === String(pid) ? 'main' : tid}`, (Number(f[11]) + Number(f[12])) * 10);
-  }
-  return out;
 }
 
 async function waitFor(url: string, caFile: string, child: ChildProcess): Promise<void> {
@@ -279,7 +267,7 @@ async function main(): Promise<void> {
         },
         () => {
           cpuBefore = treeCpuMs(pid);
-          if (process.env.BENCH_THREADS) threadsBefore = threadCpu(pid);
+          if (process.env.BENCH_THREADS) threadsBefore = threadCpuMs(pid);
         },
       ).catch((err: unknown): DriverResult => ({
         completed: 0,
@@ -291,7 +279,7 @@ async function main(): Promise<void> {
       }));
       const row = { target, c, result, cpuMs: cpuBefore ? treeCpuMs(pid) - cpuBefore : NaN };
       if (process.env.BENCH_THREADS) {
-        const after = [...threadCpu(pid)].map(
+        const after = [...threadCpuMs(pid)].map(
           ([name, ms]) => `${name} ${ms - (threadsBefore.get(name) ?? 0)}`,
         );
         console.log(`  threads (CPU ms): ${after.join(', ')}`);
