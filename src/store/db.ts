@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import knexFactory from 'knex';
 import type { Knex } from 'knex';
+import { SqliteClient } from './dialect/sqlite-client.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -68,53 +69,26 @@ export function createDatabase(options: DatabaseOptions): Knex {
   }
   const filename = sqliteFilename(url, dataDir);
   if (filename !== ':memory:') mkdirSync(dirname(resolve(filename)), { recursive: true });
-  return beginImmediately(
-    knexFactory({
-      ...(options.log ? { log: options.log } : {}),
-      client: 'sqlite3',
-      connection: { filename },
-      useNullAsDefault: true,
-      // One connection per process: its statements and transactions run in turn, so there is no
-      // SQLITE_BUSY between them, and an in-memory database survives (the connection is never
-      // idle-reaped). Worker processes on one file queue on its lock (see beginImmediately).
-      pool: {
-        min: 1,
-        max: 1,
-        idleTimeoutMillis: Number.MAX_SAFE_INTEGER,
-        afterCreate: (
-          connection: SqliteConnection,
-          done: (err: Error | null, connection: unknown) => void,
-        ) => {
-          connection.exec(sqlitePragmas.map((pragma) => `${pragma};`).join(' '), (err) =>
-            done(err, connection),
-          );
-        },
+  return knexFactory({
+    ...(options.log ? { log: options.log } : {}),
+    // knex's sqlite3 client with prepared statements and BEGIN IMMEDIATE (see SqliteClient).
+    client: SqliteClient as unknown as typeof Knex.Client,
+    connection: { filename },
+    useNullAsDefault: true,
+    // One connection per process: its statements and transactions run in turn, so there is no
+    // SQLITE_BUSY between them, and an in-memory database survives (the connection is never
+    // idle-reaped). Worker processes on one file queue on its lock (BEGIN IMMEDIATE, see SqliteClient).
+    pool: {
+      min: 1,
+      max: 1,
+      idleTimeoutMillis: Number.MAX_SAFE_INTEGER,
+      afterCreate: (connection: SqliteConnection, done: (err: Error | null, connection: unknown) => void) => {
+        connection.exec(sqlitePragmas.map((pragma) => `${pragma};`).join(' '), (err) =>
+          done(err, connection),
+        );
       },
-    }),
-  );
-}
-
-/** The part of knex's Transaction that starts it. */
-interface TransactionStart {
-  begin(connection: unknown): Promise<unknown>;
-  query(connection: unknown, sql: string): Promise<unknown>;
-}
-
-/**
- * SQLite transactions take the write lock when they start (BEGIN IMMEDIATE). A deferred transaction
- * that reads and then writes fails at once with SQLITE_BUSY, busy_timeout or not, when another
- * process (a second worker on the same file) wrote in between; asking for the lock first makes it
- * wait its turn instead. knex calls `begin` after a tick, so replacing it on the new transaction works.
- */
-function beginImmediately(db: Knex): Knex {
-  const client = db.client as unknown as { transaction: (...args: unknown[]) => TransactionStart };
-  const open = client.transaction.bind(client);
-  client.transaction = (...args: unknown[]) => {
-    const trx = open(...args);
-    trx.begin = (connection) => trx.query(connection, 'BEGIN IMMEDIATE;');
-    return trx;
-  };
-  return db;
+    },
+  });
 }
 
 /** Which dialect a knex instance (or a transaction of one) speaks. */

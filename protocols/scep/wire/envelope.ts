@@ -17,7 +17,6 @@
  */
 import {
   constants,
-  createPublicKey,
   privateDecrypt,
   publicEncrypt,
   randomBytes,
@@ -26,6 +25,7 @@ import {
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Name, type Certificate } from '@peculiar/asn1-x509';
 import { readSingle } from '../../../ca/pki/der-read.js';
+import { publicKeyFromSpki } from '../../../ca/pki/public-key.js';
 import * as asn1js from 'asn1js';
 import { cipherByOid, rsaEncryption, type CipherSpec } from '../crypto/algorithms.js';
 import { decryptContent, encryptContent } from '../crypto/content-cipher.js';
@@ -286,11 +286,7 @@ function recipientOf(certificate: Certificate): EnvelopeRecipient {
   return {
     issuer: new Uint8Array(AsnConvert.serialize(tbs.issuer)),
     serialNumber: new Uint8Array(tbs.serialNumber),
-    publicKey: createPublicKey({
-      key: Buffer.from(AsnConvert.serialize(tbs.subjectPublicKeyInfo)),
-      format: 'der',
-      type: 'spki',
-    }),
+    publicKey: publicKeyFromSpki(new Uint8Array(AsnConvert.serialize(tbs.subjectPublicKeyInfo))),
   };
 }
 

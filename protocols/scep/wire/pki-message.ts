@@ -11,9 +11,10 @@
  * Parsing is split in two: {@link parsePkiMessage} reads what is needed to answer at all (HTTP 400 when
  * it cannot), {@link verifyPkiMessage} checks algorithms and the signature (signed FAILURE when they fail).
  */
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createHash, verify, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { readTlv } from '../../../ca/pki/der-read.js';
+import { publicKeyFromSpki } from '../../../ca/pki/public-key.js';
 import { digestOids, signatureOids, type DigestName } from '../crypto/algorithms.js';
 import { ScepFailure, ScepHttpError, httpError } from '../errors.js';
 import { attributeValue, readOctetString, readString } from './attributes.js';
@@ -187,11 +188,7 @@ function findSigner(layout: Layout, signerInfo: SignerInfoParts): SignerCertific
   if (!parts) throw httpError('The pkiMessage does not carry its signer certificate');
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey({
-      key: Buffer.from(parts.subjectPublicKeyInfo),
-      format: 'der',
-      type: 'spki',
-    });
+    publicKey = publicKeyFromSpki(parts.subjectPublicKeyInfo);
   } catch (cause) {
     throw httpError('The signer certificate has an unusable public key', cause);
   }

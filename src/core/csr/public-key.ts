@@ -2,8 +2,9 @@
  * The public key of a certificate request, as node:crypto sees it: what key policy checks (type,
  * RSA modulus size, EC curve) and the KeyObject the self-signature is verified with.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import { publicKeyFromSpki } from '../../../ca/pki/public-key.js';
 import { CoreError } from '../errors.js';
 
 /** Summary of a request's public key. */
@@ -44,7 +45,7 @@ export function readPublicKey(
   const oid = spki.algorithm.algorithm;
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' });
+    key = publicKeyFromSpki(spkiDer);
   } catch (error) {
     if (KNOWN_KEY_OIDS.includes(oid)) {
       throw new CoreError('bad_csr', 'The CSR public key is malformed', { cause: error });
