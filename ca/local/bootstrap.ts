@@ -4,12 +4,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import {
-  Certificate,
-  SubjectKeyIdentifier,
-  SubjectPublicKeyInfo,
-  id_ce_subjectKeyIdentifier,
-} from '@peculiar/asn1-x509';
+import { Certificate, SubjectKeyIdentifier, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
 import { caExtensions, signCertificate } from './certificate-builder.js';
 import { keyIdentifier } from './extensions.js';
 import {
@@ -165,7 +160,7 @@ function certificateKeyId(certificate: Certificate): Uint8Array {
   if (ski) {
     return new Uint8Array(AsnConvert.parse(ski.extnValue, SubjectKeyIdentifier).buffer);
   }
-  return keyIdentifier(certificate.tbsCertificate.subjectPublicKeyInfo);
+  return keyIdentifier(new Uint8Array(AsnConvert.serialize(certificate.tbsCertificate.subjectPublicKeyInfo)));
 }
 
 function checkKeyMatches(key: KeyObject, ca: CaCertificate, what: string): void {
@@ -176,6 +171,6 @@ function checkKeyMatches(key: KeyObject, ca: CaCertificate, what: string): void 
   }
 }
 
-function spkiOf(publicKey: KeyObject): SubjectPublicKeyInfo {
-  return AsnConvert.parse(publicKey.export({ type: 'spki', format: 'der' }), SubjectPublicKeyInfo);
+function spkiOf(publicKey: KeyObject): Uint8Array {
+  return publicKey.export({ type: 'spki', format: 'der' });
 }

@@ -1,18 +1,11 @@
 /**
- * Builds and signs X.509 v3 certificates (RFC 5280 §4.1) with @peculiar/asn1-x509 for the structure
- * and node:crypto for the signature: the TBSCertificate is DER-encoded once, signed, and wrapped.
+ * Builds and signs X.509 v3 certificates (RFC 5280 §4.1): the TBSCertificate is assembled with the
+ * DER writer from parts encoded once (the issuer name and the extensions every certificate shares
+ * are encoded on first use, the key is copied as the request holds it), signed with node:crypto, and
+ * wrapped. Names and extensions are @peculiar/asn1-x509 objects, each serialized on its own.
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
-import {
-  Certificate,
-  Extensions,
-  TBSCertificate,
-  Validity,
-  Version,
-  type Extension,
-  type Name,
-  type SubjectPublicKeyInfo,
-} from '@peculiar/asn1-x509';
+import type { Extension, Name } from '@peculiar/asn1-x509';
 import type { KeyUsageName } from '../types.js';
 import {
   authorityInfoAccess,
@@ -25,7 +18,7 @@ import {
   subjectKeyIdentifier,
 } from './extensions.js';
 import { signDer, type CaSigner } from './keys.js';
-import { bitString, sequence } from '../pki/der.js';
+import { bitString, contextConstructed, sequence, time, tlv } from '../pki/der.js';
 import { toPem } from '../pki/pem.js';
 import type { SerialNumber } from './serial.js';
 
@@ -36,8 +29,8 @@ export interface CertificateContents {
   subject: Name;
   notBefore: Date;
   notAfter: Date;
-  /** Taken verbatim from the request: the CA certifies the key it was shown. */
-  spki: SubjectPublicKeyInfo;
+  /** DER SubjectPublicKeyInfo, taken verbatim from the request: the CA certifies the key it was shown. */
+  spki: Uint8Array;
   extensions: Extension[];
 }
 
@@ -45,7 +38,6 @@ export interface CertificateContents {
 export interface SignedCertificate {
   der: Uint8Array;
   pem: string;
-  certificate: Certificate;
 }
 
 /** Truncates to whole seconds: X.509 times carry no fractions (RFC 5280 §4.1.2.5.1, §4.1.2.5.2). */
@@ -60,40 +52,42 @@ export function signCertificate(contents: CertificateContents, signer: CaSigner)
   if (!(notBefore.getTime() < notAfter.getTime())) {
     throw new Error('certificate notAfter must be later than notBefore');
   }
-  const tbs = new TBSCertificate({
+  const { extensions } = contents;
+  const tbsDer = sequence(
     // v3 because there are extensions (§4.1.2.1).
-    version: Version.v3,
-    serialNumber: contents.serial.bytes.slice().buffer,
+    VERSION_3,
+    tlv(0x02, contents.serial.bytes),
     // §4.1.2.3: must equal Certificate.signatureAlgorithm.
-    signature: signer.algorithm,
-    issuer: contents.issuer,
-    // Validity's Time picks UTCTime through 2049 and GeneralizedTime from 2050 (§4.1.2.5).
-    validity: new Validity({ notBefore, notAfter }),
-    subject: contents.subject,
-    subjectPublicKeyInfo: contents.spki,
-    extensions: contents.extensions.length > 0 ? new Extensions(contents.extensions) : undefined,
-  });
-  const tbsDer = new Uint8Array(AsnConvert.serialize(tbs));
+    encodedOnce(signer.algorithm),
+    encodedOnce(contents.issuer),
+    // UTCTime through 2049 and GeneralizedTime from 2050 (§4.1.2.5).
+    sequence(time(notBefore), time(notAfter)),
+    encodedOnce(contents.subject),
+    contents.spki,
+    ...(extensions.length > 0 ? [contextConstructed(3, sequence(...extensions.map(encodedOnce)))] : []),
+  );
   const signature = signDer(signer, tbsDer);
-  const certificate = new Certificate({
-    tbsCertificate: tbs,
-    signatureAlgorithm: signer.algorithm,
-    signatureValue: signature.buffer as ArrayBuffer,
-  });
   // §4.1: Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }, wrapped
-  // around the TBSCertificate octets just signed instead of encoding the whole structure again.
-  const der = new Uint8Array(sequence(tbsDer, algorithmDer(signer), bitString(signature)));
-  return { der, pem: toPem(der, 'CERTIFICATE'), certificate };
+  // around the TBSCertificate octets just signed.
+  const der = new Uint8Array(sequence(tbsDer, encodedOnce(signer.algorithm), bitString(signature)));
+  return { der, pem: toPem(der, 'CERTIFICATE') };
 }
 
-const encodedAlgorithms = new WeakMap<CaSigner, Uint8Array>();
+/** [0] EXPLICIT Version v3 (2). */
+const VERSION_3 = Uint8Array.of(0xa0, 0x03, 0x02, 0x01, 0x02);
 
-/** The signer's AlgorithmIdentifier, DER-encoded once per signer. */
-function algorithmDer(signer: CaSigner): Uint8Array {
-  let der = encodedAlgorithms.get(signer);
+/**
+ * DER of a schema object, kept for objects met again: the issuer's name, the signer's algorithm and
+ * the shared extensions are the same objects for every certificate. Objects given to the builder are
+ * never changed afterwards (see {@link shared}).
+ */
+const encodings = new WeakMap<object, Uint8Array>();
+
+function encodedOnce(value: object): Uint8Array {
+  let der = encodings.get(value);
   if (!der) {
-    der = new Uint8Array(AsnConvert.serialize(signer.algorithm));
-    encodedAlgorithms.set(signer, der);
+    der = new Uint8Array(AsnConvert.serialize(value));
+    encodings.set(value, der);
   }
   return der;
 }

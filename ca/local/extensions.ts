@@ -28,9 +28,9 @@ import {
   id_ce_subjectAltName,
   id_ce_subjectKeyIdentifier,
   id_pe_authorityInfoAccess,
-  type SubjectPublicKeyInfo,
 } from '@peculiar/asn1-x509';
 import type { KeyUsageName } from '../types.js';
+import { readTlv } from '../pki/der-read.js';
 import { ipForAsn1 } from '../pki/ip.js';
 
 /** id-ad-caIssuers (RFC 5280 §4.2.2.1). */
@@ -44,8 +44,16 @@ function extension(extnID: string, critical: boolean, value: object): Extension 
  * Key identifier by method 1 of RFC 5280 §4.2.1.2: SHA-1 of the subjectPublicKey BIT STRING value
  * (without tag, length and unused-bits octet). Used for SKI and, on the issued side, AKI.
  */
-export function keyIdentifier(spki: SubjectPublicKeyInfo): Uint8Array {
-  return new Uint8Array(createHash('sha1').update(new Uint8Array(spki.subjectPublicKey)).digest());
+export function keyIdentifier(spkiDer: Uint8Array): Uint8Array {
+  // SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
+  const algorithm = readTlv(spkiDer, readTlv(spkiDer).contentStart);
+  const key = readTlv(spkiDer, algorithm.end);
+  if (key.tag !== 0x03) throw new Error('the subjectPublicKeyInfo has no BIT STRING key');
+  return new Uint8Array(
+    createHash('sha1')
+      .update(spkiDer.subarray(key.contentStart + 1, key.end))
+      .digest(),
+  );
 }
 
 /** BasicConstraints, always critical (§4.2.1.9 requires it in CA certificates; we mark both). */

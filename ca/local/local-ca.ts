@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { isIP } from 'node:net';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import { Name } from '@peculiar/asn1-x509';
 import type {
   CertificateAuthority,
   IssueInput,
@@ -28,10 +28,11 @@ export type { LocalCaOptions } from './options.js';
 
 /**
  * The subject and subjectPKInfo of a DER CertificationRequest (RFC 2986 §4.1: SEQUENCE { SEQUENCE {
- * version, subject, subjectPKInfo, [0] attributes }, signatureAlgorithm, signature }): only these
- * two are decoded, since the caller has already parsed and checked the whole request.
+ * version, subject, subjectPKInfo, [0] attributes }, signatureAlgorithm, signature }) as their DER
+ * octets: the caller has already parsed and checked the whole request, and the key is certified
+ * exactly as it was shown.
  */
-function subjectAndKeyOf(csrDer: Uint8Array): { subject: Name; spki: SubjectPublicKeyInfo } {
+function subjectAndKeyOf(csrDer: Uint8Array): { subjectDer: Uint8Array; spkiDer: Uint8Array } {
   try {
     const request = readTlv(csrDer);
     const info = readTlv(csrDer, request.contentStart);
@@ -41,10 +42,10 @@ function subjectAndKeyOf(csrDer: Uint8Array): { subject: Name; spki: SubjectPubl
     if (request.tag !== 0x30 || info.tag !== 0x30 || version.tag !== 0x02 || spki.end > info.end) {
       throw new Error('unexpected structure');
     }
-    return {
-      subject: AsnConvert.parse(csrDer.subarray(version.end, subject.end), Name),
-      spki: AsnConvert.parse(csrDer.subarray(subject.end, spki.end), SubjectPublicKeyInfo),
-    };
+    const spkiDer = csrDer.subarray(subject.end, spki.end);
+    // Checked here so that a key the CA cannot identify is refused as part of a malformed request.
+    keyIdentifier(spkiDer);
+    return { subjectDer: csrDer.subarray(version.end, subject.end), spkiDer };
   } catch (cause) {
     throw new Error('the certificate request is not a DER PKCS#10 CertificationRequest', { cause });
   }
@@ -133,8 +134,10 @@ export class LocalCa implements CertificateAuthority {
   async issue(input: IssueInput): Promise<IssuedCertificate> {
     const requested = subjectAndKeyOf(input.csrDer);
     const subject =
-      input.template.subject === undefined ? requested.subject : parseDn(input.template.subject);
-    return this.sign(subject, requested.spki, input.template);
+      input.template.subject === undefined
+        ? AsnConvert.parse(requested.subjectDer, Name)
+        : parseDn(input.template.subject);
+    return this.sign(subject, requested.spkiDer, input.template);
   }
 
   /**
@@ -147,7 +150,7 @@ export class LocalCa implements CertificateAuthority {
       throw new Error('a server certificate needs at least one name');
     }
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const spki = AsnConvert.parse(publicKey.export({ type: 'spki', format: 'der' }), SubjectPublicKeyInfo);
+    const spki = publicKey.export({ type: 'spki', format: 'der' });
     const first = names[0] as string;
     // The CN duplicates the first name for old clients; SANs are what TLS clients check (RFC 6125).
     const subject = first.length <= MAX_COMMON_NAME ? parseDn(`CN=${escapeDnValue(first)}`) : new Name();
@@ -214,7 +217,7 @@ export class LocalCa implements CertificateAuthority {
 
   private sign(
     subject: Name,
-    spki: SubjectPublicKeyInfo,
+    spki: Uint8Array,
     template: Omit<IssuanceTemplate, 'subject'>,
   ): IssuedCertificate {
     const issuing = this.material.issuing;

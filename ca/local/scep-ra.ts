@@ -7,7 +7,7 @@
 import { createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import { Certificate } from '@peculiar/asn1-x509';
 import type { CaCertificate } from './bootstrap.js';
 import { endEntityExtensions, signCertificate } from './certificate-builder.js';
 import { keyIdentifier } from './extensions.js';
@@ -50,7 +50,7 @@ export async function openScepRa(options: ScepRaOptions): Promise<ScepRaMaterial
 
 async function createRa(options: ScepRaOptions): Promise<StoredRaMaterial> {
   const { privateKey, publicKey } = await generateRsa('rsa', { modulusLength: 2048 });
-  const spki = AsnConvert.parse(publicKey.export({ type: 'spki', format: 'der' }), SubjectPublicKeyInfo);
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
   const now = options.now();
   const subject = parseDn(`CN=${escapeDnValue(`${options.commonName} SCEP RA`)}`);
   const signed = signCertificate(
