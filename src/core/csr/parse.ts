@@ -5,16 +5,16 @@
  */
 import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { CertificationRequest } from '@peculiar/asn1-csr';
 import {
+  AlgorithmIdentifier,
+  Attribute,
   Extensions,
+  Name,
   SubjectAlternativeName,
   id_ce_subjectAltName,
-  type Attribute,
-  type Name,
 } from '@peculiar/asn1-x509';
 import { CoreError } from '../errors.js';
-import { readSingle, readTlv } from '../../../ca/pki/der-read.js';
+import { readSingle, readTlv, type Tlv } from '../../../ca/pki/der-read.js';
 import { bytesToIp, ipToBytes } from '../../../ca/pki/ip.js';
 import { formatDn } from '../../../ca/pki/names.js';
 import { decodeCsrPem, looksLikePem } from './pem.js';
@@ -77,52 +77,121 @@ function reason(error: unknown): string {
 
 function parseUnchecked(input: Uint8Array | string): ParsedCsr {
   const der = toDer(input);
-  let request: CertificationRequest;
+  let request: RequestParts;
   try {
-    // The schema parser ignores octets after the outer SEQUENCE; DER allows none.
-    const outer = readTlv(der);
-    if (outer.tag !== 0x30) throw new Error('it is not a DER SEQUENCE');
-    if (outer.end !== der.length) throw new Error(`${der.length - outer.end} octets of trailing data`);
-    request = AsnConvert.parse(der, CertificationRequest);
+    request = partsOf(der);
   } catch (error) {
     throw new CoreError('bad_csr', `The CSR is not a DER PKCS#10 request: ${reason(error)}`, {
       cause: error,
     });
   }
-  const info = request.certificationRequestInfo;
-  if (info.version !== 0) {
-    throw new CoreError('bad_csr', `The CSR version is ${info.version}; only v1 (0) exists (RFC 2986 §4.1)`);
+  if (request.version !== 0) {
+    throw new CoreError(
+      'bad_csr',
+      `The CSR version is ${request.version}; only v1 (0) exists (RFC 2986 §4.1)`,
+    );
   }
-  if (!request.certificationRequestInfoRaw) {
-    throw new CoreError('bad_csr', 'The CSR has no certificationRequestInfo');
-  }
-  const attributes = readAttributes(info.attributes ?? []);
-  const publicKey = readPublicKey(
-    info.subjectPKInfo,
-    subjectPublicKeyInfoOctets(new Uint8Array(request.certificationRequestInfoRaw)),
-  );
-  const signatureValid = verifySignature(
-    request.signatureAlgorithm,
-    new Uint8Array(request.certificationRequestInfoRaw),
-    new Uint8Array(request.signature),
-    publicKey.key,
-  );
+  const { subject, signatureAlgorithm, attributes } = decodeParts(request);
+  const fields = readAttributes(attributes);
+  const publicKey = readPublicKey(request.spki);
+  const signatureValid = verifySignature(signatureAlgorithm, request.info, request.signature, publicKey.key);
   return {
     der,
-    subject: formatDn(info.subject),
-    commonName: commonNameOf(info.subject),
-    ...attributes,
+    subject: formatDn(subject),
+    commonName: commonNameOf(subject),
+    ...fields,
     publicKey: publicKey.summary,
     signatureValid,
     sha256: createHash('sha256').update(der).digest('hex'),
   };
 }
 
-/** The subjectPKInfo element of a DER CertificationRequestInfo (version, subject, subjectPKInfo, …). */
-function subjectPublicKeyInfoOctets(info: Uint8Array): Uint8Array {
-  const version = readTlv(info, readTlv(info).contentStart);
-  const subject = readTlv(info, version.end);
-  return info.subarray(subject.end, readTlv(info, subject.end).end);
+/**
+ * A DER CertificationRequest (RFC 2986 §4) cut into its elements, each as the octets the request
+ * holds: SEQUENCE { SEQUENCE { version, subject, subjectPKInfo, [0] attributes }, signatureAlgorithm,
+ * signature }. Only the small parts are decoded with the schema library, one at a time.
+ */
+interface RequestParts {
+  /** certificationRequestInfo, the signed octets. */
+  info: Uint8Array;
+  version: number;
+  subject: Uint8Array;
+  spki: Uint8Array;
+  attributes: Uint8Array[];
+  signatureAlgorithm: Uint8Array;
+  /** The signature BIT STRING's octets. */
+  signature: Uint8Array;
+}
+
+/** An element with the offset where its tag is. */
+interface Element extends Tlv {
+  start: number;
+}
+
+/** The elements inside `parent`, which must fill it exactly. */
+function childrenOf(der: Uint8Array, parent: Tlv): Element[] {
+  const children: Element[] = [];
+  for (let at = parent.contentStart; at < parent.end;) {
+    const child = readTlv(der, at);
+    if (child.end > parent.end) throw new Error('an element overruns its parent');
+    children.push({ ...child, start: at });
+    at = child.end;
+  }
+  return children;
+}
+
+function expectTags(elements: Element[], tags: readonly number[], what: string): void {
+  if (elements.length !== tags.length || elements.some((e, i) => e.tag !== tags[i])) {
+    throw new Error(`the ${what} does not have the PKCS#10 structure`);
+  }
+}
+
+function partsOf(der: Uint8Array): RequestParts {
+  const outer = readTlv(der);
+  if (outer.tag !== 0x30) throw new Error('it is not a DER SEQUENCE');
+  if (outer.end !== der.length) throw new Error(`${der.length - outer.end} octets of trailing data`);
+  const top = childrenOf(der, outer);
+  expectTags(top, [0x30, 0x30, 0x03], 'request');
+  const [info, algorithm, signature] = top as [Element, Element, Element];
+  const fields = childrenOf(der, info);
+  // Some encoders leave out an empty attributes set; the schema library accepted that too.
+  expectTags(fields, fields.length === 3 ? [0x02, 0x30, 0x30] : [0x02, 0x30, 0x30, 0xa0], 'request info');
+  const [version, subject, spki, attributes] = fields as [Element, Element, Element, Element | undefined];
+  const slice = (e: Element) => der.subarray(e.start, e.end);
+  if (der[signature.contentStart] !== 0) throw new Error('the signature has unused bits');
+  return {
+    info: slice(info),
+    version: smallInteger(der.subarray(version.contentStart, version.end)),
+    subject: slice(subject),
+    spki: slice(spki),
+    attributes: attributes ? childrenOf(der, attributes).map(slice) : [],
+    signatureAlgorithm: slice(algorithm),
+    signature: der.subarray(signature.contentStart + 1, signature.end),
+  };
+}
+
+/** A non-negative INTEGER of a few octets (the version); -1 for anything else, which no CSR has. */
+function smallInteger(content: Uint8Array): number {
+  if (content.length === 0 || content.length > 4 || (content[0] as number) & 0x80) return -1;
+  return content.reduce((n, octet) => n * 256 + octet, 0);
+}
+
+function decodeParts(request: RequestParts): {
+  subject: Name;
+  signatureAlgorithm: AlgorithmIdentifier;
+  attributes: Attribute[];
+} {
+  try {
+    return {
+      subject: AsnConvert.parse(request.subject, Name),
+      signatureAlgorithm: AsnConvert.parse(request.signatureAlgorithm, AlgorithmIdentifier),
+      attributes: request.attributes.map((a) => AsnConvert.parse(a, Attribute)),
+    };
+  } catch (error) {
+    throw new CoreError('bad_csr', `The CSR is not a DER PKCS#10 request: ${reason(error)}`, {
+      cause: error,
+    });
+  }
 }
 
 function toDer(input: Uint8Array | string): Uint8Array {

@@ -3,7 +3,8 @@
  * RSA modulus size, EC curve) and the KeyObject the self-signature is verified with.
  */
 import type { KeyObject } from 'node:crypto';
-import type { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { publicKeyFromSpki } from '../../../ca/pki/public-key.js';
 import { CoreError } from '../errors.js';
 
@@ -33,20 +34,22 @@ const CURVES: Record<string, 'P-256' | 'P-384' | 'P-521'> = {
 };
 
 /**
- * Loads the request's public key (`spkiDer`: the octets of `spki` as the request holds them) for
+ * Loads the request's public key (`spkiDer`: its SubjectPublicKeyInfo as the request holds it) for
  * signature checking and summarizes it for key policy. Keys of a type node cannot load at all are
- * 'other' (and their requests can never verify); a key of a known type that does not load is
- * malformed.
+ * 'other' (and their requests can never verify); a key of a known type, or a structure, that does
+ * not load is malformed.
  */
-export function readPublicKey(
-  spki: SubjectPublicKeyInfo,
-  spkiDer: Uint8Array,
-): { key: KeyObject | null; summary: CsrPublicKey } {
-  const oid = spki.algorithm.algorithm;
+export function readPublicKey(spkiDer: Uint8Array): { key: KeyObject | null; summary: CsrPublicKey } {
   let key: KeyObject;
   try {
     key = publicKeyFromSpki(spkiDer);
   } catch (error) {
+    let oid: string;
+    try {
+      oid = AsnConvert.parse(spkiDer, SubjectPublicKeyInfo).algorithm.algorithm;
+    } catch (cause) {
+      throw new CoreError('bad_csr', 'The CSR public key is malformed', { cause });
+    }
     if (KNOWN_KEY_OIDS.includes(oid)) {
       throw new CoreError('bad_csr', 'The CSR public key is malformed', { cause: error });
     }

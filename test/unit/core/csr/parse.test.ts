@@ -3,6 +3,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { AlgorithmIdentifier, Attribute, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { describe, expect, it } from 'vitest';
+import { algorithm, integer, sequence, tlv } from '../../../../ca/pki/der.js';
 import { toPem } from '../../../../src/core/csr/build.js';
 import { MAX_CSR_BYTES, parseCsr } from '../../../../src/core/csr/parse.js';
 import { CoreError } from '../../../../src/core/errors.js';
@@ -234,6 +235,30 @@ describe('parseCsr', () => {
       r.certificationRequestInfo.attributes.push(attribute);
     });
     expectBadCsr(twice, /repeated or empty extensionRequest/);
+  });
+
+  it('reads a request whose encoder left out the empty attributes set, and refuses a signature with unused bits', () => {
+    const keys = makeKeyPair();
+    const spki = keys.publicKey.export({ type: 'spki', format: 'der' });
+    const subject = Buffer.from('300f310d300b06035504030c0462617265', 'hex'); // CN=bare
+    const info = sequence(integer(0), subject, spki);
+    const signed = (unusedBits: number) =>
+      sequence(
+        info,
+        algorithm('1.2.840.10045.4.3.2'),
+        tlv(0x03, Uint8Array.of(unusedBits), sign('sha256', info, keys.privateKey)),
+      );
+    expect(parseCsr(signed(0))).toMatchObject({ subject: 'CN=bare', signatureValid: true, dnsNames: [] });
+    expectBadCsr(signed(1), /not a DER PKCS#10 request: the signature has unused bits/);
+    // The version is read as a whole INTEGER, not as its first octet.
+    expectBadCsr(
+      sequence(
+        sequence(tlv(0x02, Uint8Array.of(1, 0)), subject, spki),
+        algorithm('1.2.840.10045.4.3.2'),
+        tlv(0x03, Uint8Array.of(0)),
+      ),
+      /version is 256/,
+    );
   });
 
   describe('rejects malformed input with bad_csr', () => {
