@@ -8,6 +8,7 @@
  */
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readTlv } from './der-read.js';
+import { bytesOf, childrenOf, elementAt } from './der-walk.js';
 
 const RSA_ENCRYPTION = '06092a864886f70d010101';
 const EC_PUBLIC_KEY = '06072a8648ce3d0201';
@@ -19,17 +20,11 @@ const P256 = '06082a8648ce3d030107';
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const base64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
 
-/** The elements of a constructed element's content, each as its full TLV octets; null if malformed. */
-function children(bytes: Uint8Array, expectedTag: number): Uint8Array[] | null {
-  const outer = readTlv(bytes);
-  if (outer.tag !== expectedTag || outer.end !== bytes.length) return null;
-  const out: Uint8Array[] = [];
-  for (let at = outer.contentStart; at < outer.end;) {
-    const { end } = readTlv(bytes, at);
-    out.push(bytes.subarray(at, end));
-    at = end;
-  }
-  return out;
+/** The elements of a SEQUENCE filling all of `bytes`, each as its octets; null for anything else. */
+function children(bytes: Uint8Array): Uint8Array[] | null {
+  const outer = elementAt(bytes);
+  if (outer.tag !== 0x30 || outer.end !== bytes.length) return null;
+  return childrenOf(bytes, outer).map((e) => bytesOf(bytes, e));
 }
 
 /** A positive DER INTEGER's magnitude without its sign octet; null for a negative or padded one. */
@@ -47,16 +42,16 @@ function unsigned(integer: Uint8Array): Uint8Array | null {
 
 /** The JWK form of a key this file imports directly, or null to leave the key to OpenSSL's decoder. */
 function jwkOf(spki: Uint8Array): JsonWebKey | null {
-  const top = children(spki, 0x30);
+  const top = children(spki);
   if (top?.length !== 2) return null;
   const [algorithm, bitString] = top as [Uint8Array, Uint8Array];
-  const params = children(algorithm, 0x30);
+  const params = children(algorithm);
   const key = readTlv(bitString);
   if (!params || key.tag !== 0x03 || bitString[key.contentStart] !== 0) return null;
   const octets = bitString.subarray(key.contentStart + 1, key.end);
   const [oid, parameter] = params.map(hex);
   if (oid === RSA_ENCRYPTION && params.length === 2 && parameter === NULL) {
-    const parts = children(octets, 0x30);
+    const parts = children(octets);
     if (parts?.length !== 2) return null;
     const [n, e] = parts.map(unsigned);
     if (!n || !e) return null;

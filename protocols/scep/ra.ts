@@ -7,7 +7,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { fromPem } from '../../ca/pki/pem.js';
 import { sequence, tlv } from '../../ca/pki/der.js';
-import { certificateParts, childrenOf, elementAt } from './wire/der-walk.js';
+import { certificateParts, childrenOf, elementAt } from '../../ca/pki/der-walk.js';
 import { degenerate, type RaSigner } from './wire/signed-data.js';
 
 /** What src/main.ts hands the SCEP face. */

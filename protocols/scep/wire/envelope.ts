@@ -15,13 +15,7 @@
  * pkijs' EnvelopedData.decrypt goes through WebCrypto, which has neither RSAES-PKCS1-v1_5 nor DES:
  * the structures come from @peculiar/asn1-cms, the crypto from node:crypto (crypto/*).
  */
-import {
-  constants,
-  privateDecrypt,
-  publicEncrypt,
-  randomBytes,
-  type KeyObject,
-} from 'node:crypto';
+import { constants, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Name, type Certificate } from '@peculiar/asn1-x509';
 import { readSingle } from '../../../ca/pki/der-read.js';
@@ -43,7 +37,14 @@ import {
   contextConstructed,
   tlv,
 } from '../../../ca/pki/der.js';
-import { algorithmOf, bytesOf, childrenOf, contentOf, elementAt, expectTag } from './der-walk.js';
+import {
+  algorithmOf,
+  bytesOf,
+  childrenOf,
+  contentOf,
+  elementAt,
+  expectTag,
+} from '../../../ca/pki/der-walk.js';
 import { cmsOid } from './oids.js';
 
 const envelopedDataOid = objectIdentifier(cmsOid.envelopedData);

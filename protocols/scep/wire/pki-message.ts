@@ -28,7 +28,7 @@ import {
   expectTag,
   type CertificateParts,
   type Element,
-} from './der-walk.js';
+} from '../../../ca/pki/der-walk.js';
 import { cmsOid, messageTypeNames, scepOid } from './oids.js';
 import { readSignerInfo, type SignerInfoParts } from './signer-info.js';
 

@@ -8,7 +8,15 @@
  *     unsignedAttrs [1] IMPLICIT UnsignedAttributes OPTIONAL }
  *   Attribute ::= SEQUENCE { attrType OBJECT IDENTIFIER, attrValues SET OF AttributeValue }
  */
-import { algorithmOf, bytesOf, childrenOf, contentOf, decodeOid, elementAt, expectTag } from './der-walk.js';
+import {
+  algorithmOf,
+  bytesOf,
+  childrenOf,
+  contentOf,
+  decodeOid,
+  elementAt,
+  expectTag,
+} from '../../../ca/pki/der-walk.js';
 
 export interface RawAttribute {
   attrType: string;

@@ -14,7 +14,8 @@ import {
   id_ce_subjectAltName,
 } from '@peculiar/asn1-x509';
 import { CoreError } from '../errors.js';
-import { readSingle, readTlv, type Tlv } from '../../../ca/pki/der-read.js';
+import { readSingle } from '../../../ca/pki/der-read.js';
+import { bytesOf, childrenOf, elementAt, type Element } from '../../../ca/pki/der-walk.js';
 import { bytesToIp, ipToBytes } from '../../../ca/pki/ip.js';
 import { formatDn } from '../../../ca/pki/names.js';
 import { decodeCsrPem, looksLikePem } from './pem.js';
@@ -123,23 +124,6 @@ interface RequestParts {
   signature: Uint8Array;
 }
 
-/** An element with the offset where its tag is. */
-interface Element extends Tlv {
-  start: number;
-}
-
-/** The elements inside `parent`, which must fill it exactly. */
-function childrenOf(der: Uint8Array, parent: Tlv): Element[] {
-  const children: Element[] = [];
-  for (let at = parent.contentStart; at < parent.end;) {
-    const child = readTlv(der, at);
-    if (child.end > parent.end) throw new Error('an element overruns its parent');
-    children.push({ ...child, start: at });
-    at = child.end;
-  }
-  return children;
-}
-
 function expectTags(elements: Element[], tags: readonly number[], what: string): void {
   if (elements.length !== tags.length || elements.some((e, i) => e.tag !== tags[i])) {
     throw new Error(`the ${what} does not have the PKCS#10 structure`);
@@ -147,7 +131,7 @@ function expectTags(elements: Element[], tags: readonly number[], what: string):
 }
 
 function partsOf(der: Uint8Array): RequestParts {
-  const outer = readTlv(der);
+  const outer = elementAt(der);
   if (outer.tag !== 0x30) throw new Error('it is not a DER SEQUENCE');
   if (outer.end !== der.length) throw new Error(`${der.length - outer.end} octets of trailing data`);
   const top = childrenOf(der, outer);
@@ -157,7 +141,7 @@ function partsOf(der: Uint8Array): RequestParts {
   // Some encoders leave out an empty attributes set; the schema library accepted that too.
   expectTags(fields, fields.length === 3 ? [0x02, 0x30, 0x30] : [0x02, 0x30, 0x30, 0xa0], 'request info');
   const [version, subject, spki, attributes] = fields as [Element, Element, Element, Element | undefined];
-  const slice = (e: Element) => der.subarray(e.start, e.end);
+  const slice = (e: Element) => bytesOf(der, e);
   if (der[signature.contentStart] !== 0) throw new Error('the signature has unused bits');
   return {
     info: slice(info),

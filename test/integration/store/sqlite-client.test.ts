@@ -64,7 +64,11 @@ describe('SQLite client: prepared statements', () => {
   it('runs each call with its own bindings when one statement is used concurrently', async () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => db('items').insert({ name: `n${i}`, n: i })));
     const rows = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => db('items').where({ name: `n${i}` }).first()),
+      Array.from({ length: 20 }, (_, i) =>
+        db('items')
+          .where({ name: `n${i}` })
+          .first(),
+      ),
     );
     expect(rows.map((r: { n: number }) => r.n)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
@@ -105,7 +109,8 @@ describe('SQLite client: prepared statements', () => {
   it('keeps at most 256 statements, and still closes and reopens with what was written', async () => {
     // 300 distinct statements: the first ones are evicted (finalized) while later ones are cached.
     for (let i = 0; i < 300; i++) await db('items').insert({ name: `k${i}`, n: i });
-    for (let i = 0; i < 300; i++) await db.raw(`select n from items where name = ? and ${i} = ${i}`, [`k${i}`]);
+    for (let i = 0; i < 300; i++)
+      await db.raw(`select n from items where name = ? and ${i} = ${i}`, [`k${i}`]);
     const again = prepared.length;
     await db.raw('select n from items where name = ? and 0 = 0', ['k0']);
     expect(prepared.length).toBe(again + 1);

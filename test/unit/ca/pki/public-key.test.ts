@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { publicKeyFromSpki } from '../../../../ca/pki/public-key.js';
 
 const spkiOf = (key: KeyObject): Buffer => key.export({ type: 'spki', format: 'der' });
-const decoder = (der: Uint8Array): KeyObject => createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+const decoder = (der: Uint8Array): KeyObject =>
+  createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
 
 /** Both paths agree: equal keys, or both refuse. */
 function expectSameAsDecoder(der: Uint8Array): void {

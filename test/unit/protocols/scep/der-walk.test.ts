@@ -1,11 +1,11 @@
 /**
- * The DER walkers the SCEP face reads requests with (wire/der-walk.ts, wire/signer-info.ts): exact on
- * well-formed input, an Error (never anything else, never a hang) on malformed input.
+ * The DER walkers the SCEP face reads requests with (ca/pki/der-walk.ts, wire/signer-info.ts): exact
+ * on well-formed input, an Error (never anything else, never a hang) on malformed input.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { algorithm, integer, objectIdentifier, octetString, sequence, tlv } from '../../../../ca/pki/der.js';
-import { certificateParts, decodeOid } from '../../../../protocols/scep/wire/der-walk.js';
+import { certificateParts, decodeOid } from '../../../../ca/pki/der-walk.js';
 import { readSignerInfo } from '../../../../protocols/scep/wire/signer-info.js';
 import { selfSignedSigner } from '../../../helpers/scep-client.js';
 

@@ -3,7 +3,7 @@
  * value as offsets into the original octets, so that signatures, digests and certificate comparisons
  * use the bytes exactly as the client sent them and nothing is parsed twice.
  */
-import { readTlv } from '../../../ca/pki/der-read.js';
+import { readTlv } from './der-read.js';
 
 /** One element of `der`: its tag, and the offsets of the whole element and of its contents. */
 export interface Element {
@@ -48,8 +48,8 @@ export const contentOf = (der: Uint8Array, element: Element): Uint8Array =>
   der.subarray(element.contentStart, element.end);
 
 /**
- * The parts of an X.509 Certificate (RFC 5280 §4.1) a SCEP server needs, as original octets:
- * serialNumber contents, issuer Name and subjectPublicKeyInfo.
+ * The parts of an X.509 Certificate (RFC 5280 §4.1) that identify it and its key, as original
+ * octets: serialNumber contents, issuer Name and subjectPublicKeyInfo.
  */
 export interface CertificateParts {
   der: Uint8Array;
@@ -82,7 +82,7 @@ export function decodeOid(content: Uint8Array): string {
   let value = 0;
   for (let i = 0; i < content.length; i++) {
     const octet = content[i] as number;
-    // A leading 0x80 is not minimal; arcs above 2^53 are nothing this face knows.
+    // A leading 0x80 is not minimal; arcs above 2^53 are nothing the gateway knows.
     if (value === 0 && octet === 0x80) throw new Error('malformed OBJECT IDENTIFIER');
     value = value * 128 + (octet & 0x7f);
     if (value > Number.MAX_SAFE_INTEGER) throw new Error('OBJECT IDENTIFIER arc too large');
