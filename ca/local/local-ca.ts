@@ -32,7 +32,11 @@ export type { LocalCaOptions } from './options.js';
  * octets: the caller has already parsed and checked the whole request, and the key is certified
  * exactly as it was shown.
  */
-function subjectAndKeyOf(csrDer: Uint8Array): { subjectDer: Uint8Array; spkiDer: Uint8Array } {
+function subjectAndKeyOf(csrDer: Uint8Array): {
+  subjectDer: Uint8Array;
+  spkiDer: Uint8Array;
+  keyId: Uint8Array;
+} {
   try {
     const request = readTlv(csrDer);
     const info = readTlv(csrDer, request.contentStart);
@@ -43,9 +47,8 @@ function subjectAndKeyOf(csrDer: Uint8Array): { subjectDer: Uint8Array; spkiDer:
       throw new Error('unexpected structure');
     }
     const spkiDer = csrDer.subarray(subject.end, spki.end);
-    // Checked here so that a key the CA cannot identify is refused as part of a malformed request.
-    keyIdentifier(spkiDer);
-    return { subjectDer: csrDer.subarray(version.end, subject.end), spkiDer };
+    // Read here so that a key the CA cannot identify is refused as part of a malformed request.
+    return { subjectDer: csrDer.subarray(version.end, subject.end), spkiDer, keyId: keyIdentifier(spkiDer) };
   } catch (cause) {
     throw new Error('the certificate request is not a DER PKCS#10 CertificationRequest', { cause });
   }
@@ -137,7 +140,7 @@ export class LocalCa implements CertificateAuthority {
       input.template.subject === undefined
         ? AsnConvert.parse(requested.subjectDer, Name)
         : parseDn(input.template.subject);
-    return this.sign(subject, requested.spkiDer, input.template);
+    return this.sign(subject, requested.spkiDer, input.template, requested.keyId);
   }
 
   /**
@@ -219,6 +222,7 @@ export class LocalCa implements CertificateAuthority {
     subject: Name,
     spki: Uint8Array,
     template: Omit<IssuanceTemplate, 'subject'>,
+    subjectKeyId = keyIdentifier(spki),
   ): IssuedCertificate {
     const issuing = this.material.issuing;
     const notAfter = wholeSeconds(template.notAfter);
@@ -247,7 +251,7 @@ export class LocalCa implements CertificateAuthority {
           ipAddresses: ipAddresses.map((ip) => ipToBytes(ip) as Uint8Array),
           keyUsage: template.keyUsage,
           extendedKeyUsage: template.extendedKeyUsage,
-          subjectKeyId: keyIdentifier(spki),
+          subjectKeyId,
           issuerKeyId: issuing.keyId,
           crlUrl: this.options.crlUrl,
           caIssuersUrl: this.options.caIssuersUrl,
