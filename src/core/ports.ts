@@ -192,6 +192,8 @@ export interface OutboxRepository {
   getEvent(id: string): Promise<OutboxEvent | null>;
   /** Compare-and-set expanded false → true; false when another worker did it. */
   markExpanded(id: string): Promise<boolean>;
+  /** The same for many events in one statement; the number this call moved. */
+  markAllExpanded(ids: readonly string[]): Promise<number>;
   addDelivery(delivery: OutboxDelivery): Promise<void>;
   /** Pending deliveries whose next attempt is due. */
   due(now: Date, limit: number): Promise<OutboxDelivery[]>;

@@ -100,7 +100,12 @@ export class KnexOutboxRepository implements OutboxRepository {
   }
 
   async markExpanded(id: string): Promise<boolean> {
-    return (await this.db(events).where({ id, expanded: false }).update({ expanded: true })) === 1;
+    return (await this.markAllExpanded([id])) === 1;
+  }
+
+  async markAllExpanded(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.db(events).whereIn('id', ids).where({ expanded: false }).update({ expanded: true });
   }
 
   async addDelivery(d: OutboxDelivery): Promise<void> {

@@ -231,4 +231,27 @@ describe.each(dialects)('notifications on %s', (dialect) => {
     ).rejects.toThrow('boom');
     expect(await h.store.outbox.unexpanded(100)).toEqual([]);
   });
+
+  it('When neither mail nor webhooks are configured, Then events are marked fanned out at once and nothing is queued', async () => {
+    const before = (await h.store.outbox.listDeliveries({ limit: 500 })).items.length;
+    await submit('db-4.example.net');
+    await submit('db-5.example.net');
+    const silent = new NotificationWorker({
+      store: h.store,
+      clock: h.clock,
+      settings: {
+        approverEmails: ['security@example.test'],
+        webhookUrls: ['http://127.0.0.1:9/never'],
+        webhookSecret: null,
+        maxAttempts: 5,
+        retryBaseMs: 1000,
+        expiryWarningDays: 14,
+      },
+      mailer: null,
+      webhooks: new FetchWebhookSender(5000),
+    });
+    expect(await silent.runOnce()).toEqual({ expanded: 0, sent: 0, failed: 0 });
+    expect(await h.store.outbox.unexpanded(100)).toEqual([]);
+    expect((await h.store.outbox.listDeliveries({ limit: 500 })).items).toHaveLength(before);
+  });
 });

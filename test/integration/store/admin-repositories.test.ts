@@ -129,6 +129,11 @@ describe.each(dialects)('admin repositories on %s', (dialect) => {
       store.outbox.markExpanded(event.id),
     ]);
     expect(expanded.filter(Boolean)).toHaveLength(1);
+    const second = { ...event, id: uid('e'), dedupeKey: null };
+    await store.outbox.enqueue(second);
+    expect(await store.outbox.markAllExpanded([event.id, second.id])).toBe(1);
+    expect(await store.outbox.markAllExpanded([event.id, second.id])).toBe(0);
+    expect(await store.outbox.unexpanded(10)).toEqual([]);
     const delivery = {
       id: uid('d'),
       eventId: event.id,
