@@ -33,7 +33,7 @@ Commands:
   audit verify [--file EXPORT.jsonl]     verify the audit hash chain of the store or of an export
   profile create --name NAME [--settings JSON]
                                          create an active certificate profile (settings as in the admin API)
-  acme-account approve --id ID          let an ACME account of a profile with acme.accountApprovalRequired order
+  acme-account approve --id ID          approve an ACME account waiting in the queue (acme.accountApprovalRequired)
   code create --profile NAME --purpose scep-challenge [--secret S] [--reusable] [--subject DN]
                                          create an enrolment code (a SCEP challengePassword); the secret is printed once
 `;
@@ -253,7 +253,11 @@ async function main(argv: string[]): Promise<number> {
           values.id ?? '',
           'cli',
         );
-        console.log(`ACME account ${account.id} approved`);
+        console.log(
+          account.approved
+            ? `ACME account ${account.id} approved`
+            : `ACME account ${account.id}: approval recorded; its registration needs more approvers (admin API: /api/v1/requests?kind=account)`,
+        );
       });
       return 0;
     }

@@ -47,6 +47,7 @@ mkdir -p "$ACME_DATA"
 cli profile create --name eab --settings '{"acme":{"externalAccountRequired":true}}' >/dev/null
 cli profile create --name gated --settings '{"approval":{"required":true,"approvers":1}}' >/dev/null
 cli profile create --name caa --settings '{"acme":{"caaCheck":true}}' >/dev/null
+cli profile create --name accounts --settings '{"acme":{"accountApprovalRequired":true}}' >/dev/null
 eab_code() { cli code create --profile eab --purpose acme-eab | awk '/^Code /{id=$2} /^  /{print id, $1}'; }
 read -r EAB_LEGO_KID EAB_LEGO_HMAC <<<"$(eab_code)"
 read -r EAB_CERTBOT_KID EAB_CERTBOT_HMAC <<<"$(eab_code)"
@@ -235,6 +236,22 @@ CONF
       grep -q '"detail":"The certificate request was rejected: conformance says no"' "$ACME_WORK/certbot-gated/logs/letsencrypt.log"
   }
   check "lego approval-gated order approved while polling" lego_gated
+
+  # --- a profile that gates new accounts: the registration waits in the queue as a request of kind account ---
+  lego_account_gated() {
+    local accounts="$GW_HTTPS/acme/accounts/directory" path="$ACME_WORK/lego-accounts" id
+    local lego_accounts=(timeout 120 lego --server "$accounts" --path "$path" --email ops@example.test --accept-tos
+      --domains lego-account.example.test --http --http.port "127.0.0.1:$ACME_HTTP01_PORT" run)
+    ! "${lego_accounts[@]}" >"$ACME_WORK/lego-accounts.out" 2>&1 &&
+      grep -q 'awaits approval by an administrator' "$ACME_WORK/lego-accounts.out" || return 1
+    id=$(curl -fsS --cacert "$ROOT_PEM" -H "Authorization: Bearer $APPROVER" \
+      "$GW_HTTPS/api/v1/requests?status=pending&kind=account" |
+      node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const [r]=JSON.parse(s).items;console.log(r?r.id:"")})')
+    [ -n "$id" ] && curl -fsS --cacert "$ROOT_PEM" -H "Authorization: Bearer $APPROVER" -H 'Content-Type: application/json' \
+      -d '{"comment":"known team"}' "$GW_HTTPS/api/v1/requests/$id/approve" | grep -q '"outcome":"approved"' &&
+      "${lego_accounts[@]}" >/dev/null 2>&1 && issued_by_gateway "$path/certificates/lego-account.example.test.crt"
+  }
+  check "lego account on an account-gated profile refused, approved in the queue, then issues" lego_account_gated
   check "certbot approval-gated order rejected, the order error names the reason" certbot_gated_rejected
 
   # --- dns-01 (a wildcard; lego's exec provider writes the TXT record into the test DNS) and tls-alpn-01 ---

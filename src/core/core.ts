@@ -6,6 +6,10 @@ import { EnrollmentCodes } from './codes/codes.js';
 import { resumeApproved } from './enrollment/resume.js';
 import { submit, type SubmitInput } from './enrollment/submit.js';
 import type { Clock, Store } from './ports.js';
+import {
+  submitAccountRegistration,
+  type AccountRegistrationInput,
+} from './registrations/register-account.js';
 import { createProfile, ensureDefaultProfile, setProfileStatus } from './profiles/profiles.js';
 import type { ProfileSettings, ProfileStatus } from './profiles/profile.js';
 import type { DerivedKeys } from './secrets/keys.js';
@@ -46,6 +50,11 @@ export class Core {
 
   submit(input: SubmitInput) {
     return submit(this, input);
+  }
+
+  /** A new account that may not order until approved: a pending request of kind `account`. */
+  submitAccountRegistration(input: AccountRegistrationInput) {
+    return submitAccountRegistration(this, input);
   }
 
   decide(input: DecisionInput) {

@@ -7,7 +7,7 @@ import type { Asset } from './assets/asset.js';
 import type { AuditEvent } from './audit/event.js';
 import type { CertificateRecord } from './certificates/certificate.js';
 import type { EnrollmentCode } from './codes/code.js';
-import type { Approval, EnrollmentRequest, RequestStatus } from './enrollment/request.js';
+import type { Approval, EnrollmentRequest, RequestKind, RequestStatus } from './enrollment/request.js';
 import type { Profile, ProfileStatus } from './profiles/profile.js';
 import type { ApiToken } from './tokens/token.js';
 import type { RequestNote } from './notes/note.js';
@@ -70,6 +70,7 @@ export interface RequestRepository {
   list(
     filter?: {
       status?: RequestStatus;
+      kind?: RequestKind;
       profileId?: string;
       assetId?: string;
       requester?: string;
@@ -220,6 +221,7 @@ export interface SearchOptions<Field extends string> extends ListOptions {
 
 export interface RequestSearch extends SearchOptions<'createdAt' | 'updatedAt'> {
   status?: RequestStatus[];
+  kind?: RequestKind;
   protocol?: Protocol;
   profileId?: string;
   assetId?: string;

@@ -2,7 +2,8 @@ import type { AcmeHandler } from '../context.js';
 import { problem } from '../problems.js';
 import type { Authorization } from '../store.js';
 import { wireAuthorization } from '../wire.js';
-import { assertMayOrder, newAuthorization } from './new-order.js';
+import { mayOrder } from '../account-approval.js';
+import { newAuthorization } from './new-order.js';
 import { parseIdentifiers } from './identifiers.js';
 import { ownedAuthz } from './shared.js';
 
@@ -32,7 +33,7 @@ export const authz: AcmeHandler = async (ctx, deps) => {
 
 /** §7.4.1: pre-authorization of one identifier outside any order. */
 export const newAuthz: AcmeHandler = async (ctx, deps) => {
-  const account = assertMayOrder(ctx);
+  const account = await mayOrder(ctx, deps);
   deps.rateLimiter.checkFailures(account.id);
   deps.rateLimiter.take('newOrder', account.id);
   const payload = ctx.payload as Record<string, unknown>;

@@ -11,7 +11,7 @@ import { AcmeProblem, problem, toProblem } from '../problems.js';
 import type { Account, Order } from '../store.js';
 import { orderResponse } from './order.js';
 import { accountOf, ownedOrder, refreshOrder } from './shared.js';
-import { assertMayOrder } from './new-order.js';
+import { mayOrder } from '../account-approval.js';
 
 function sameSet(a: string[], b: string[]): boolean {
   const sa = new Set(a);
@@ -54,7 +54,7 @@ async function assetOf(deps: AcmeDeps, account: Account): Promise<string | null>
 }
 
 export const finalize: AcmeHandler = async (ctx, deps) => {
-  assertMayOrder(ctx);
+  await mayOrder(ctx, deps);
   const account = accountOf(ctx);
   const name = ctx.profile.name;
   const stored = await ownedOrder(ctx, deps);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { requestApproval } from '../account-approval.js';
 import type { AcmeHandler } from '../context.js';
 import { link } from '../links.js';
 import { problem } from '../problems.js';
@@ -88,9 +89,10 @@ export const newAccount: AcmeHandler = async (ctx, deps) => {
     };
   }
   if (!account.approved) {
+    const registration = await requestApproval(deps.core, profile, account, linker.account(profile.name, id));
     deps.logger.info(
-      { account: linker.account(profile.name, id), profile: profile.name },
-      `ACME account awaits approval: enrollment-gateway acme-account approve --id ${id}`,
+      { account: linker.account(profile.name, id), profile: profile.name, request: registration.id },
+      `ACME account awaits approval: request ${registration.id} in the approval queue`,
     );
   }
   return {

@@ -5,7 +5,7 @@ import type { Account, Authorization, Challenge, Identifier, Order } from '../st
 import { parseIdentifiers } from './identifiers.js';
 import { orderResponse } from './order.js';
 import { checkReplaces } from './renewal-info.js';
-import { accountOf } from './shared.js';
+import { mayOrder } from '../account-approval.js';
 
 export function newId(): string {
   return randomUUID().replace(/-/g, '');
@@ -52,17 +52,6 @@ export function newAuthorization(
   };
 }
 
-/** The account may order: it is approved when the profile requires approval of new accounts. */
-export function assertMayOrder(ctx: AcmeContext): Account {
-  const account = accountOf(ctx);
-  if (!account.approved) {
-    throw problem.unauthorized(
-      'This account awaits approval by an administrator before it may order certificates',
-    );
-  }
-  return account;
-}
-
 function optionalDate(value: unknown, field: string): Date | null {
   if (value === undefined) return null;
   const date = typeof value === 'string' ? new Date(value) : null;
@@ -72,7 +61,7 @@ function optionalDate(value: unknown, field: string): Date | null {
 
 /** §7.4: newOrder, reusing the account's recent valid authorizations within the configured window. */
 export const newOrder: AcmeHandler = async (ctx, deps) => {
-  const account = assertMayOrder(ctx);
+  const account = await mayOrder(ctx, deps);
   deps.rateLimiter.checkFailures(account.id);
   deps.rateLimiter.take('newOrder', account.id);
   const payload = ctx.payload as Record<string, unknown>;

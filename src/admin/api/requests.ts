@@ -17,6 +17,7 @@ import {
   noteView,
   page,
   protocol,
+  requestKind,
   requestStatus,
   requestView,
 } from './schemas.js';
@@ -29,6 +30,7 @@ const statusList = z
 
 const listRequests = listQuery(['createdAt', 'updatedAt']).extend({
   status: statusList.optional().describe('One status or several, comma-separated'),
+  kind: requestKind.optional(),
   protocol: protocol.optional(),
   profileId: z.string().optional(),
   assetId: z.string().optional(),
@@ -54,7 +56,7 @@ export function decisionView(result: DecisionResult) {
 }
 
 const decisionOut = z.object({
-  outcome: z.enum(['recorded', 'rejected', 'issued']),
+  outcome: z.enum(['recorded', 'rejected', 'issued', 'approved']),
   request: requestView,
   approvals: z.number().optional(),
   approvalsNeeded: z.number().optional(),
@@ -157,14 +159,17 @@ export function requestRoutes(core: Core): RouteSpec[] {
       response: {
         status: 200,
         schema: requestView.extend({
-          csr: z.object({
-            pem: z.string(),
-            subject: z.string(),
-            dnsNames: z.array(z.string()),
-            ipAddresses: z.array(z.string()),
-            publicKey: z.record(z.string(), z.unknown()),
-            signatureValid: z.boolean(),
-          }),
+          csr: z
+            .object({
+              pem: z.string(),
+              subject: z.string(),
+              dnsNames: z.array(z.string()),
+              ipAddresses: z.array(z.string()),
+              publicKey: z.record(z.string(), z.unknown()),
+              signatureValid: z.boolean(),
+            })
+            .nullable()
+            .describe('null for an account registration'),
           findings: z.array(findingView),
           approvals: z.array(approvalView),
           notes: z.array(noteView),
@@ -175,14 +180,15 @@ export function requestRoutes(core: Core): RouteSpec[] {
       },
       handler: async ({ params }) => {
         const request = await load(params.id);
-        const csr = parseCsr(request.csrPem);
+        const csr = request.kind === 'certificate' ? parseCsr(request.csrPem) : null;
         const profile = await core.store.profiles.get(request.profileId);
-        const findings = profile
-          ? [
-              ...checkKeyPolicy(profile.keyPolicy, csr.publicKey),
-              ...checkDomainPolicy(profile.domainPolicy, request),
-            ]
-          : [];
+        const findings =
+          profile && csr
+            ? [
+                ...checkKeyPolicy(profile.keyPolicy, csr.publicKey),
+                ...checkDomainPolicy(profile.domainPolicy, request),
+              ]
+            : [];
         const [approvals, notes, queue, p12, audit] = await Promise.all([
           core.store.approvals.listFor(request.id),
           core.store.notes.list(request.id, { limit: 500 }),
@@ -192,7 +198,7 @@ export function requestRoutes(core: Core): RouteSpec[] {
         ]);
         return {
           ...requestOut(request),
-          csr: {
+          csr: csr && {
             pem: request.csrPem,
             subject: csr.subject,
             dnsNames: csr.dnsNames,

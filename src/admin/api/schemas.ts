@@ -37,6 +37,9 @@ export const errorBody = z.object({
 const date = z.string().describe('ISO 8601 date-time');
 const protocol = z.enum(['acme', 'scep', 'p10', 'p12']);
 const requestStatus = z.enum(['pending', 'approved', 'rejected', 'issued', 'failed', 'expired']);
+export const requestKind = z
+  .enum(['certificate', 'account'])
+  .describe('certificate, or account: an ACME account waiting to be allowed to order');
 export { protocol, requestStatus };
 
 export const keyPolicy = z.object({
@@ -139,6 +142,7 @@ export const assetView = z.object({
 
 export const requestView = z.object({
   id: z.string(),
+  kind: requestKind,
   protocol,
   profileId: z.string(),
   assetId: z.string().nullable(),

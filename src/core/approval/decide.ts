@@ -15,6 +15,8 @@ export interface DecisionInput {
 export type DecisionResult =
   | { outcome: 'recorded'; request: EnrollmentRequest; approvals: number; approvalsNeeded: number }
   | { outcome: 'rejected'; request: EnrollmentRequest }
+  /** An account registration: approved, nothing to issue. */
+  | { outcome: 'approved'; request: EnrollmentRequest }
   | ({ outcome: 'issued' } & Issued);
 
 /**
@@ -90,6 +92,7 @@ export async function decide(deps: SubmitDeps, input: DecisionInput): Promise<De
   if (request.status === 'pending') {
     return { outcome: 'recorded', request, approvals, approvalsNeeded: request.requiredApprovals };
   }
+  if (request.kind === 'account') return { outcome: 'approved', request };
   const profile = await resolveProfile(deps.store, request.profileId);
   return { outcome: 'issued', ...(await issueApproved(deps, request, profile)) };
 }

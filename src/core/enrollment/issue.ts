@@ -24,6 +24,9 @@ export interface Validity {
 const caFailureReason = 'The certificate authority failed to issue';
 
 function assertApproved(request: EnrollmentRequest): void {
+  if (request.kind !== 'certificate') {
+    throw new CoreError('invalid_state', `A request for an ${request.kind} has no certificate to issue`);
+  }
   if (request.status !== 'approved') {
     throw new CoreError(
       'invalid_state',

@@ -1,6 +1,12 @@
 import { CoreError } from '../errors.js';
 import type { Protocol } from '../profiles/profile.js';
 
+/**
+ * A certificate, or an account: the registration of an ACME account on a profile that gates new
+ * accounts, decided in the same queue. An account request carries no CSR and ends at `approved`.
+ */
+export type RequestKind = 'certificate' | 'account';
+
 export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'issued' | 'failed' | 'expired';
 
 /**
@@ -34,6 +40,7 @@ export function isFinal(status: RequestStatus): boolean {
 
 export interface EnrollmentRequest {
   id: string;
+  kind: RequestKind;
   protocol: Protocol;
   profileId: string;
   assetId: string | null;

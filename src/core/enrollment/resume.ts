@@ -17,7 +17,7 @@ export async function resumeApproved(
   batch = 50,
 ): Promise<number> {
   const cutoff = deps.clock.now().getTime() - staleApprovalMs;
-  const { items } = await deps.store.requests.list({ status: 'approved', limit: batch });
+  const { items } = await deps.store.requests.list({ status: 'approved', kind: 'certificate', limit: batch });
   let issued = 0;
   for (const request of items.filter((r) => r.updatedAt.getTime() <= cutoff)) {
     try {

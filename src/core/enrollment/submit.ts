@@ -134,6 +134,7 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
   const now = deps.clock.now();
   const request: EnrollmentRequest = {
     id: randomUUID(),
+    kind: 'certificate',
     protocol: input.protocol,
     profileId: profile.id,
     assetId: input.assetId ?? null,

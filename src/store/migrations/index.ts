@@ -10,6 +10,7 @@ import * as localCa from './20261121c-local-ca.js';
 import * as acmeSchema from './20261121d-acme-schema.js';
 import * as scepRaCertificate from './20261121e-scep-ra-certificate.js';
 import * as adminSchema from './20261121f-admin-schema.js';
+import * as requestKind from './20261122a-request-kind.js';
 
 export const migrations: readonly { name: string; migration: Knex.Migration }[] = [
   { name: '20261121a-core-schema', migration: coreSchema },
@@ -18,6 +19,7 @@ export const migrations: readonly { name: string; migration: Knex.Migration }[] 
   { name: '20261121d-acme-schema', migration: acmeSchema },
   { name: '20261121e-scep-ra-certificate', migration: scepRaCertificate },
   { name: '20261121f-admin-schema', migration: adminSchema },
+  { name: '20261122a-request-kind', migration: requestKind },
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,4 +1,4 @@
-import type { EnrollmentRequest, RequestStatus } from '../../core/enrollment/request.js';
+import type { EnrollmentRequest, RequestKind, RequestStatus } from '../../core/enrollment/request.js';
 import type { ListOptions, Page, RequestRepository } from '../../core/ports.js';
 import type { Protocol } from '../../core/profiles/profile.js';
 import type { Dialect } from '../db.js';
@@ -16,6 +16,7 @@ import type { Db, DbTimestamp } from './shared.js';
 
 export interface RequestRow {
   id: string;
+  kind: RequestKind;
   protocol: Protocol;
   profile_id: string;
   asset_id: string | null;
@@ -38,6 +39,7 @@ export interface RequestRow {
 function toRow(request: EnrollmentRequest): RequestRow {
   return {
     id: request.id,
+    kind: request.kind,
     protocol: request.protocol,
     profile_id: request.profileId,
     asset_id: request.assetId,
@@ -61,6 +63,7 @@ function toRow(request: EnrollmentRequest): RequestRow {
 export function toDomain(row: RequestRow): EnrollmentRequest {
   return {
     id: row.id,
+    kind: row.kind,
     protocol: row.protocol,
     profileId: row.profile_id,
     assetId: row.asset_id,
@@ -134,6 +137,7 @@ export class KnexRequestRepository implements RequestRepository {
   async list(
     filter: {
       status?: RequestStatus;
+      kind?: RequestKind;
       profileId?: string;
       assetId?: string;
       requester?: string;
@@ -141,6 +145,7 @@ export class KnexRequestRepository implements RequestRepository {
   ): Promise<Page<EnrollmentRequest>> {
     const query = this.db(table).select('*');
     if (filter.status) query.where({ status: filter.status });
+    if (filter.kind) query.where({ kind: filter.kind });
     if (filter.profileId) query.where({ profile_id: filter.profileId });
     if (filter.assetId) query.where({ asset_id: filter.assetId });
     if (filter.requester) query.where({ requester: filter.requester });

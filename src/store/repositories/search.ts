@@ -42,6 +42,7 @@ export class KnexSearchRepository implements SearchRepository {
   requests(f: RequestSearch): Promise<Page<EnrollmentRequest>> {
     const q = this.db('enrollment_requests').select('enrollment_requests.*');
     if (f.status?.length) q.whereIn('status', f.status);
+    if (f.kind) q.where({ kind: f.kind });
     if (f.protocol) q.where({ protocol: f.protocol });
     if (f.profileId) q.where({ profile_id: f.profileId });
     if (f.assetId) q.where({ asset_id: f.assetId });

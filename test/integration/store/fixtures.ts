@@ -58,6 +58,7 @@ export function asset(overrides: Partial<Asset> = {}): Asset {
 export function request(profileId: string, overrides: Partial<EnrollmentRequest> = {}): EnrollmentRequest {
   return {
     id: uid('req'),
+    kind: 'certificate',
     protocol: 'p10',
     profileId,
     assetId: null,
