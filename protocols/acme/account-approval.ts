@@ -7,7 +7,7 @@
  */
 import { appendAudit } from '../../src/core/audit/audit-log.js';
 import type { Core } from '../../src/core/core.js';
-import { CoreError } from '../../src/core/errors.js';
+import { CoreError, isCoreError } from '../../src/core/errors.js';
 import type { EnrollmentRequest } from '../../src/core/enrollment/request.js';
 import type { Profile } from '../../src/core/profiles/profile.js';
 import type { AcmeContext, AcmeDeps } from './context.js';
@@ -59,6 +59,22 @@ export async function mayOrder(ctx: AcmeContext, deps: AcmeDeps): Promise<Accoun
     case 'expired':
       throw problem.unauthorized(
         'No administrator approved this account in time; ask one to approve it with the CLI',
+      );
+    case undefined:
+      // The account was stored but its registration was not (a crash between the two writes).
+      if (ctx.profile.acme.accountApprovalRequired) {
+        await requestApproval(
+          deps.core,
+          ctx.profile,
+          account,
+          deps.linker.account(ctx.profile.name, account.id),
+        ).catch((err: unknown) => {
+          // Two requests of the account raced to repair it: the other one's registration stands.
+          if (!isCoreError(err, 'conflict')) throw err;
+        });
+      }
+      throw problem.unauthorized(
+        'This account awaits approval by an administrator before it may order certificates',
       );
     default:
       throw problem.unauthorized(

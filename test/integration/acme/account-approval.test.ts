@@ -76,6 +76,16 @@ describe.each(dialects)('ACME account approval (%s)', (dialect) => {
     expect(await bench.t.core.resumeApproved()).toBe(0);
   });
 
+  it('When an account was stored without its registration (a crash between the writes), Then its first order puts it in the queue', async () => {
+    const c = bench.client();
+    await c.register();
+    const lost = await registrationOf(c);
+    await bench.t.store.knex('enrollment_requests').where({ id: lost?.id }).del();
+    expect(await refusal(c)).toContain('awaits approval');
+    expect(await registrationOf(c)).toMatchObject({ kind: 'account', status: 'pending' });
+    expect(await refusal(c)).toContain('awaits approval');
+  });
+
   it('When an approver rejects the registration, Then orders are refused with the reason', async () => {
     const c = bench.client();
     await c.register();
