@@ -49,12 +49,13 @@ export const contentOf = (der: Uint8Array, element: Element): Uint8Array =>
 
 /**
  * The parts of an X.509 Certificate (RFC 5280 §4.1) that identify it and its key, as original
- * octets: serialNumber contents, issuer Name and subjectPublicKeyInfo.
+ * octets: serialNumber contents, issuer and subject Names and subjectPublicKeyInfo.
  */
 export interface CertificateParts {
   der: Uint8Array;
   serialNumber: Uint8Array;
   issuer: Uint8Array;
+  subject: Uint8Array;
   subjectPublicKeyInfo: Uint8Array;
 }
 
@@ -71,7 +72,22 @@ export function certificateParts(der: Uint8Array): CertificateParts {
     der: bytesOf(der, root),
     serialNumber: contentOf(der, serial),
     issuer: bytesOf(der, issuer),
+    // Between validity and the key, so present whenever the key is.
+    subject: bytesOf(der, fields[at + 4] as Element),
     subjectPublicKeyInfo: bytesOf(der, spki),
+  };
+}
+
+/** An IssuerAndSerialNumber (RFC 5652 §10.2.4): the issuer Name DER and the serialNumber contents. */
+export function issuerAndSerialOf(
+  der: Uint8Array,
+  element: Element,
+  what: string,
+): { issuer: Uint8Array; serialNumber: Uint8Array } {
+  const [issuer, serial] = childrenOf(der, element);
+  return {
+    issuer: bytesOf(der, expectTag(issuer, 0x30, `${what} issuer`)),
+    serialNumber: contentOf(der, expectTag(serial, 0x02, `${what} serialNumber`)),
   };
 }
 

@@ -7,7 +7,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { fromPem } from '../../ca/pki/pem.js';
 import { sequence, tlv } from '../../ca/pki/der.js';
-import { certificateParts, childrenOf, elementAt } from '../../ca/pki/der-walk.js';
+import { certificateParts } from '../../ca/pki/der-walk.js';
 import { degenerate, type RaSigner } from './wire/signed-data.js';
 
 /** What src/main.ts hands the SCEP face. */
@@ -47,19 +47,9 @@ export function loadRa(credentials: RaCredentials): Ra {
     privateKey: credentials.privateKey,
     chainDer,
     issuing: chainDer[0] ? AsnConvert.parse(chainDer[0], Certificate) : null,
-    issuingSubject: chainDer[0] ? subjectOf(chainDer[0]) : null,
+    issuingSubject: chainDer[0] ? certificateParts(chainDer[0]).subject : null,
     issuerDer: ra.issuer,
     issuerAndSerial: sequence(ra.issuer, tlv(0x02, ra.serialNumber)),
     caRaCertDer: degenerate([certificateDer, ...chainDer]),
   };
-}
-
-/** A certificate's subject Name octets (the field after validity in TBSCertificate, RFC 5280 §4.1). */
-function subjectOf(der: Uint8Array): Uint8Array {
-  const tbs = childrenOf(der, elementAt(der))[0];
-  const fields = tbs ? childrenOf(der, tbs) : [];
-  const at = fields[0]?.tag === 0xa0 ? 1 : 0;
-  const subject = fields[at + 4];
-  if (!subject || subject.tag !== 0x30) throw new Error('the issuing CA certificate has no subject');
-  return der.subarray(subject.start, subject.end);
 }

@@ -44,6 +44,7 @@ import {
   contentOf,
   elementAt,
   expectTag,
+  issuerAndSerialOf,
 } from '../../../ca/pki/der-walk.js';
 import { cmsOid } from './oids.js';
 
@@ -149,11 +150,7 @@ function readEnvelope(der: Uint8Array): EnvelopeParts {
       if (!rid) throw new Error('ktri rid is missing');
       let recipientId: KeyTransRecipient['rid'];
       if (rid.tag === 0x30) {
-        const [issuer, serial] = childrenOf(der, rid);
-        recipientId = {
-          issuer: bytesOf(der, expectTag(issuer, 0x30, 'rid issuer')),
-          serialNumber: contentOf(der, expectTag(serial, 0x02, 'rid serialNumber')),
-        };
+        recipientId = issuerAndSerialOf(der, rid, 'rid');
       } else if (rid.tag === 0x80) {
         recipientId = { subjectKeyIdentifier: contentOf(der, rid) };
       } else {

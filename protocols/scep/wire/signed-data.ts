@@ -15,6 +15,7 @@ import { digestOids, rsaEncryption } from '../crypto/algorithms.js';
 import { attribute, octetAttribute } from './attributes.js';
 import {
   algorithm,
+  contentsOf,
   contextConstructed,
   integer,
   nullValue,
@@ -68,7 +69,7 @@ export function signedData(input: SignInput): Uint8Array {
       sequence(new Uint8Array(AsnConvert.serialize(tbs.issuer)), serialInteger(tbs.serialNumber)),
     algorithm(input.digestOid),
     // [0] IMPLICIT: the same contents as the signed SET, retagged (RFC 5652 §5.4).
-    tlv(0xa0, signedAttrs.subarray(headerLength(signedAttrs))),
+    tlv(0xa0, contentsOf(signedAttrs)),
     algorithm(rsaEncryption, nullValue()),
     octetString(signature),
   );
@@ -98,9 +99,4 @@ export function degenerate(certificates: Uint8Array[], crls: Uint8Array[] = []):
     tlv(0x31),
   );
   return sequence(objectIdentifier(cmsOid.signedData), contextConstructed(0, body));
-}
-
-function headerLength(der: Uint8Array): number {
-  const first = der[1] ?? 0;
-  return first < 0x80 ? 2 : 2 + (first & 0x7f);
 }

@@ -16,6 +16,7 @@ import {
   decodeOid,
   elementAt,
   expectTag,
+  issuerAndSerialOf,
 } from '../../../ca/pki/der-walk.js';
 
 export interface RawAttribute {
@@ -43,13 +44,7 @@ export function readSignerInfo(der: Uint8Array): SignerInfoParts {
   const sidElement = fields[1];
   if (!sidElement || (sidElement.tag !== 0x30 && sidElement.tag !== 0x80)) throw new Error('sid is missing');
   let sid: SignerInfoParts['sid'] = null;
-  if (sidElement.tag === 0x30) {
-    const [issuer, serial] = childrenOf(der, sidElement);
-    sid = {
-      issuer: bytesOf(der, expectTag(issuer, 0x30, 'sid issuer')),
-      serialNumber: contentOf(der, expectTag(serial, 0x02, 'sid serialNumber')),
-    };
-  }
+  if (sidElement.tag === 0x30) sid = issuerAndSerialOf(der, sidElement, 'sid');
   const digest = algorithmOf(der, fields[2], 'digestAlgorithm');
   let at = 3;
   let signedAttrs: RawAttribute[] | null = null;

@@ -3,6 +3,7 @@
  * on well-formed input, an Error (never anything else, never a hang) on malformed input.
  */
 import { randomBytes } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
 import { describe, expect, it } from 'vitest';
 import { algorithm, integer, objectIdentifier, octetString, sequence, tlv } from '../../../../ca/pki/der.js';
 import { certificateParts, decodeOid } from '../../../../ca/pki/der-walk.js';
@@ -82,6 +83,18 @@ describe('readSignerInfo', () => {
 });
 
 describe('certificateParts', () => {
+  it('ok/the issuer, subject, serial and key are the certificate’s own octets', () => {
+    const client = selfSignedSigner();
+    const parts = certificateParts(client.certificateDer);
+    const tbs = client.certificate.tbsCertificate;
+    expect(Buffer.from(parts.issuer)).toEqual(Buffer.from(AsnConvert.serialize(tbs.issuer)));
+    expect(Buffer.from(parts.subject)).toEqual(Buffer.from(AsnConvert.serialize(tbs.subject)));
+    expect(Buffer.from(parts.serialNumber)).toEqual(Buffer.from(tbs.serialNumber));
+    expect(Buffer.from(parts.subjectPublicKeyInfo)).toEqual(
+      Buffer.from(AsnConvert.serialize(tbs.subjectPublicKeyInfo)),
+    );
+  });
+
   it('fail/not a certificate → Error', () => {
     for (const der of [new Uint8Array(), sequence(), sequence(sequence(integer(1))), randomBytes(64)]) {
       expect(() => certificateParts(der)).toThrow(Error);
