@@ -73,20 +73,18 @@ export async function mayOrder(ctx: AcmeContext, deps: AcmeDeps): Promise<Accoun
           if (!isCoreError(err, 'conflict')) throw err;
         });
       }
-      throw problem.unauthorized(
-        'This account awaits approval by an administrator before it may order certificates',
-      );
-    default:
-      throw problem.unauthorized(
-        'This account awaits approval by an administrator before it may order certificates',
-      );
+      break;
   }
+  throw problem.unauthorized(
+    'This account awaits approval by an administrator before it may order certificates',
+  );
 }
 
 /**
  * The CLI's `acme-account approve --id`: an operator's approval, recorded in the account's pending
  * registration as one approver's decision (more may be needed), or set on the account directly when
- * there is no pending registration (it expired, or the account predates the queue). Audited either way.
+ * there is no pending registration (it expired or was rejected, and the operator overrides that, or
+ * the account predates the queue). Audited either way.
  */
 export async function approveAccount(
   core: Core,
