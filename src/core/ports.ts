@@ -307,9 +307,23 @@ export interface Repositories {
   search: SearchRepository;
 }
 
+/** What a transaction that only adds rows may use ({@link Store.appendTransaction}). */
+export interface AppendRepositories {
+  requests: Pick<RequestRepository, 'create'>;
+  certificates: Pick<CertificateRepository, 'insert'>;
+  audit: Pick<AuditRepository, 'tailForAppend' | 'insert' | 'insertMany'>;
+  outbox: Pick<OutboxRepository, 'enqueue'>;
+}
+
 export interface Store extends Repositories {
   /** Runs `work` in one database transaction; a throw rolls every write back. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Like `transaction`, for work that only adds rows and audit events: a store may run it more
+   * cheaply (SQLite: one script, one round trip to the database). `work` may run more than once
+   * before it commits, so it must do nothing but write through `tx`.
+   */
+  appendTransaction<T>(work: (tx: AppendRepositories) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

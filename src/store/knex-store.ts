@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { LocalCaStore } from '../../ca/local/store.js';
 import type {
+  AppendRepositories,
   ApprovalRepository,
   AssetRepository,
   AuditRepository,
@@ -23,12 +24,22 @@ import type {
   OutboxRepository,
   SearchRepository,
 } from '../core/ports.js';
+import { AppendScript, type AuditTail } from './append-script.js';
 import { createDatabase, dialectOf } from './db.js';
+import { execScript } from './dialect/sqlite-client.js';
 import type { DatabaseOptions, Dialect } from './db.js';
 import { guard, guarded } from './errors.js';
 import { migrateLatest } from './migrate.js';
 import { KnexLocalCaStore } from './repositories/ca-material.js';
 import { createRepositories } from './repositories/index.js';
+
+/** Scripts tried before an append transaction falls back to an ordinary one. */
+const appendAttempts = 4;
+
+/** The append script's first insert found its audit seq taken: the tail it was given is stale. */
+function isAuditSeqTaken(err: unknown): boolean {
+  return err instanceof Error && /constraint failed: audit_events\.seq/i.test(err.message);
+}
 
 export interface StoreOptions extends DatabaseOptions {
   /** Apply pending migrations before returning (default true). */
@@ -53,6 +64,12 @@ export class KnexStore implements Store {
   readonly search: SearchRepository;
   /** The local CA's persistence, in the same database. */
   readonly caStore: LocalCaStore;
+
+  /**
+   * The audit chain's tail as this store last wrote it, for the next append script; undefined when
+   * unknown (another transaction may have appended since).
+   */
+  #auditTail: AuditTail | undefined = undefined;
 
   /** `knex` stays reachable for migrations and diagnostics; the core never uses it. */
   constructor(readonly knex: Knex) {
@@ -81,7 +98,42 @@ export class KnexStore implements Store {
    * on the store itself would wait for it.
    */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    return guard(this.dialect, () => this.knex.transaction((trx) => work(createRepositories(trx))));
+    return guard(this.dialect, async () => {
+      try {
+        return await this.knex.transaction((trx) => work(createRepositories(trx)));
+      } finally {
+        // It may have appended audit events.
+        this.#auditTail = undefined;
+      }
+    });
+  }
+
+  /**
+   * On SQLite, one script per attempt (see append-script.ts); a few attempts lost to other writers of
+   * the audit chain, then an ordinary transaction. On PostgreSQL an ordinary transaction: its
+   * statements are no dearer inside one, and the chain's advisory lock already makes appends wait.
+   */
+  appendTransaction<T>(work: (tx: AppendRepositories) => Promise<T>): Promise<T> {
+    if (this.dialect !== 'sqlite') return this.transaction(work);
+    return guard(this.dialect, async () => {
+      for (let attempt = 0; attempt < appendAttempts; attempt++) {
+        const tail = this.#auditTail === undefined ? await this.audit.tailForAppend() : this.#auditTail;
+        const script = new AppendScript(this.knex, tail);
+        const result = await work(script);
+        const text = script.text();
+        if (text === null) return result;
+        this.#auditTail = undefined;
+        try {
+          await execScript(this.knex, text);
+        } catch (err) {
+          if (isAuditSeqTaken(err)) continue;
+          throw err;
+        }
+        this.#auditTail = script.tail;
+        return result;
+      }
+      return this.transaction(work);
+    });
   }
 
   ping(): Promise<void> {

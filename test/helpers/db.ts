@@ -17,6 +17,8 @@ export const postgresTestUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://post
 
 export interface TestStore {
   store: KnexStore;
+  /** The data directory (SQLite: where the database file is). */
+  dataDir: string;
   cleanup: () => Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function testStore(
     const store = await openStore({ dataDir, ...options });
     return {
       store,
+      dataDir,
       cleanup: async () => {
         await store.close();
         await removeDataDir();
@@ -55,6 +58,7 @@ export async function testStore(
     });
     return {
       store,
+      dataDir,
       cleanup: async () => {
         await store.close();
         await dropSchema();

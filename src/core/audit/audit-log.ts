@@ -1,4 +1,4 @@
-import type { Clock, Repositories, Store } from '../ports.js';
+import type { AppendRepositories, Clock, Store } from '../ports.js';
 import { genesisHash, hashEvent, verifyChain, type ChainVerdict } from './chain.js';
 import type { AuditEvent, NewAuditEvent } from './event.js';
 import { enqueueNotification } from '../notifications/enqueue.js';
@@ -7,7 +7,11 @@ import { enqueueNotification } from '../notifications/enqueue.js';
  * Appends inside the caller's transaction, so that an event exists exactly when the change it
  * describes does. The tail is read under the store's append lock: one chain across all instances.
  */
-export async function appendAudit(tx: Repositories, clock: Clock, event: NewAuditEvent): Promise<AuditEvent> {
+export async function appendAudit(
+  tx: Pick<AppendRepositories, 'audit' | 'outbox'>,
+  clock: Clock,
+  event: NewAuditEvent,
+): Promise<AuditEvent> {
   const [full] = await appendAuditEvents(tx, clock, [event]);
   return full as AuditEvent;
 }
@@ -17,7 +21,7 @@ export async function appendAudit(tx: Repositories, clock: Clock, event: NewAudi
  * and one tail query for the lot instead of one per event. Same guarantees as {@link appendAudit}.
  */
 export async function appendAuditEvents(
-  tx: Repositories,
+  tx: Pick<AppendRepositories, 'audit' | 'outbox'>,
   clock: Clock,
   events: readonly NewAuditEvent[],
 ): Promise<AuditEvent[]> {

@@ -169,7 +169,7 @@ export async function issueImmediately(
       reason: caFailureReason,
       updatedAt: deps.clock.now(),
     };
-    await deps.store.transaction(async (tx) => {
+    await deps.store.appendTransaction(async (tx) => {
       await tx.requests.create(failed);
       await appendAuditEvents(tx, deps.clock, [accepted, failedEvent(request, cause)]);
     });
@@ -183,7 +183,7 @@ export async function issueImmediately(
     certificateSerial: certificate.serialNumber,
     updatedAt,
   };
-  await deps.store.transaction(async (tx) => {
+  await deps.store.appendTransaction(async (tx) => {
     // The request first: the certificate row references it.
     await tx.requests.create(final);
     await tx.certificates.insert(certificate);

@@ -173,7 +173,7 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
     return { outcome: 'issued', ...(await issueImmediately(deps, request, profile, accepted)) };
   }
 
-  await deps.store.transaction(async (tx) => {
+  await deps.store.appendTransaction(async (tx) => {
     await tx.requests.create(request);
     await appendAudit(tx, deps.clock, accepted);
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '../audit/event.js';
-import type { Repositories } from '../ports.js';
+import type { AppendRepositories } from '../ports.js';
 
 /**
  * The audit actions someone is told about (PRODUCT.md "Approval"): approvers of a new pending
@@ -21,7 +21,7 @@ export const notifiableActions: ReadonlySet<string> = new Set([
 
 /** Writes the outbox event of `event` inside the caller's transaction; false for a repeated dedupeKey. */
 export async function enqueueNotification(
-  tx: Repositories,
+  tx: Pick<AppendRepositories, 'outbox'>,
   event: Pick<AuditEvent, 'action' | 'targetType' | 'targetId' | 'actor' | 'data' | 'at'>,
   dedupeKey: string | null = null,
 ): Promise<boolean> {

@@ -23,6 +23,7 @@ interface Statement {
 
 interface Connection {
   prepare(sql: string, callback: (err: Error | null) => void): Statement;
+  exec(sql: string, callback: (err: Error | null) => void): void;
 }
 
 /** What knex hands its dialect's `_query`; `response` and `context` are what knex reads back. */
@@ -141,5 +142,26 @@ export class SqliteClient extends KnexSqlite3 {
     // knex calls `begin` after a tick, so replacing it on the new transaction works.
     trx.begin = (connection) => trx.query(connection, 'BEGIN IMMEDIATE;');
     return trx;
+  }
+}
+
+function exec(connection: Connection, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => connection.exec(sql, (err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * Runs a script that holds its own transaction (`BEGIN …; …; COMMIT;`) on the store's connection, in
+ * one job on libuv's pool. SQLite stops at the first failing statement with the transaction still
+ * open, so a failure is followed by a ROLLBACK (which fails harmlessly if BEGIN itself failed).
+ */
+export async function execScript(knex: Knex, script: string): Promise<void> {
+  const connection = (await knex.client.acquireConnection()) as Connection;
+  try {
+    await exec(connection, script);
+  } catch (err) {
+    await exec(connection, 'ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    await knex.client.releaseConnection(connection);
   }
 }

@@ -16,7 +16,7 @@ export interface AuditRow {
   hash: string;
 }
 
-function toRow(event: AuditEvent): AuditRow {
+export function toRow(event: AuditEvent): AuditRow {
   return {
     seq: event.seq,
     at: event.at,
@@ -50,7 +50,7 @@ export function toDomain(row: AuditRow): AuditEvent {
  */
 export const auditAppendLockKey = 0x6175646974n;
 
-const table = 'audit_events';
+export const table = 'audit_events';
 
 export class KnexAuditRepository implements AuditRepository {
   constructor(

@@ -20,7 +20,7 @@ export interface CertificateRow {
   created_at: DbTimestamp;
 }
 
-function toRow(certificate: CertificateRecord): CertificateRow {
+export function toRow(certificate: CertificateRecord): CertificateRow {
   return {
     serial_number: certificate.serialNumber,
     request_id: certificate.requestId,
@@ -62,7 +62,7 @@ export function toDomain(row: CertificateRow): CertificateRecord {
 /** Taken from the record type: `src/store` depends on the core's types only. */
 type RevocationReason = NonNullable<CertificateRecord['revocationReason']>;
 
-const table = 'certificates';
+export const table = 'certificates';
 
 export class KnexCertificateRepository implements CertificateRepository {
   constructor(private readonly db: Db) {}

@@ -9,7 +9,7 @@ import { sortedPage } from './keyset.js';
 import { fromJson, insertOrConflict, pageSize, toDate, toDateOrNull, toJson, toNumber } from './shared.js';
 import type { Db, DbTimestamp } from './shared.js';
 
-interface EventRow {
+export interface EventRow {
   id: string;
   event: string;
   target_type: string;
@@ -32,6 +32,20 @@ interface DeliveryRow extends Record<string, unknown> {
   last_error: string | null;
   sent_at: DbTimestamp | null;
   created_at: DbTimestamp;
+}
+
+export function toEventRow(e: OutboxEvent): EventRow {
+  return {
+    id: e.id,
+    event: e.event,
+    target_type: e.targetType,
+    target_id: e.targetId,
+    actor: e.actor,
+    data: toJson(e.data),
+    dedupe_key: e.dedupeKey,
+    expanded: e.expanded,
+    created_at: e.createdAt,
+  };
 }
 
 function eventOf(row: EventRow): OutboxEvent {
@@ -63,26 +77,19 @@ function deliveryOf(row: DeliveryRow): OutboxDelivery {
   };
 }
 
-const events = 'outbox_events';
+export const events = 'outbox_events';
 const deliveries = 'outbox_deliveries';
 
 export class KnexOutboxRepository implements OutboxRepository {
   constructor(private readonly db: Db) {}
 
   async enqueue(e: OutboxEvent): Promise<boolean> {
-    const row: EventRow = {
-      id: e.id,
-      event: e.event,
-      target_type: e.targetType,
-      target_id: e.targetId,
-      actor: e.actor,
-      data: toJson(e.data),
-      dedupe_key: e.dedupeKey,
-      expanded: e.expanded,
-      created_at: e.createdAt,
-    };
     // ON CONFLICT DO NOTHING keeps an enclosing PostgreSQL transaction usable on a duplicate key.
-    const inserted = (await this.db(events).insert(row).onConflict().ignore().returning('id')) as unknown[];
+    const inserted = (await this.db(events)
+      .insert(toEventRow(e))
+      .onConflict()
+      .ignore()
+      .returning('id')) as unknown[];
     return inserted.length === 1;
   }
 

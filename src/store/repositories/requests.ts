@@ -36,7 +36,7 @@ export interface RequestRow {
   expires_at: DbTimestamp | null;
 }
 
-function toRow(request: EnrollmentRequest): RequestRow {
+export function toRow(request: EnrollmentRequest): RequestRow {
   return {
     id: request.id,
     kind: request.kind,
@@ -84,7 +84,7 @@ export function toDomain(row: RequestRow): EnrollmentRequest {
   };
 }
 
-const table = 'enrollment_requests';
+export const table = 'enrollment_requests';
 
 export class KnexRequestRepository implements RequestRepository {
   constructor(

@@ -32,7 +32,7 @@ describe.each(dialects)('single-transaction issuance on %s', (dialect) => {
 
   it('When no approval is needed, Then one transaction records the issued request, its certificate and both events', async () => {
     const profile = await t.profile();
-    const transactions = vi.spyOn(t.store, 'transaction');
+    const transactions = vi.spyOn(t.store, 'appendTransaction');
     const result = await t.core.submit({
       protocol: 'p10',
       profile: profile.name,
@@ -70,7 +70,7 @@ describe.each(dialects)('single-transaction issuance on %s', (dialect) => {
       clock: t.clock,
       keys: deriveKeys(randomBytes(32)),
     });
-    const transactions = vi.spyOn(t.store, 'transaction');
+    const transactions = vi.spyOn(t.store, 'appendTransaction');
     const err = await core
       .submit({
         protocol: 'p10',
