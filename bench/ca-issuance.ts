@@ -5,30 +5,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { LocalCa } from '../ca/local/local-ca.js';
-import type { CaRevocation, LocalCaStore, StoredCaMaterial } from '../ca/local/store.js';
+import { MemoryCaStore } from '../test/helpers/pki.js';
 import { buildCsr } from '../src/core/csr/build.js';
 import { parseCsr } from '../src/core/csr/parse.js';
-
-class MemoryStore implements LocalCaStore {
-  material: StoredCaMaterial | null = null;
-  async loadMaterial() {
-    return this.material;
-  }
-  async saveMaterial(m: StoredCaMaterial) {
-    this.material = m;
-    return true;
-  }
-  async addRevocation(_r: CaRevocation) {}
-  async listRevocations() {
-    return [];
-  }
-  async loadRaMaterial() {
-    return null;
-  }
-  async saveRaMaterial() {
-    return true;
-  }
-}
 
 const n = Number(process.argv[2] ?? 2000);
 const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -40,7 +19,7 @@ const csrDer = buildCsr({
 
 for (const keyAlgorithm of ['ecdsa-p256', 'ecdsa-p384', 'rsa-2048'] as const) {
   const ca = await LocalCa.open({
-    store: new MemoryStore(),
+    store: new MemoryCaStore(),
     passphrase: 'bench',
     keyAlgorithm,
     rootValidityDays: 3650,

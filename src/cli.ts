@@ -1,5 +1,5 @@
 /**
- * The command line: serve, init, migrate, token create, audit verify. Secrets meant for the operator
+ * The command line: serve, init, migrate, token create, audit verify, ca rollover/activate. Secrets meant for the operator
  * (the first admin token, a new token) go to stdout, never to the log.
  */
 import cluster from 'node:cluster';
@@ -21,6 +21,7 @@ import { migrateLatest, migrateRollback, migrationStatus } from './store/migrate
 import { resolve } from 'node:path';
 import { approveAccount } from '../protocols/acme/account-approval.js';
 import { createAcmeStore } from './store/acme/acme-store.js';
+import { activateCaRollover, prepareCaRollover } from './ca-rollover.js';
 
 const usage = `Usage: enrollment-gateway <command> [--config FILE]
 
@@ -33,6 +34,9 @@ Commands:
   audit verify [--file EXPORT.jsonl]     verify the audit hash chain of the store or of an export
   profile create --name NAME [--settings JSON]
                                          create an active certificate profile (settings as in the admin API)
+  ca rollover [--validity-days N]        re-certify the issuing CA (same key, new validity) and publish it for
+                                         SCEP GetNextCACert
+  ca activate                            make the prepared rollover certificate current (restart every instance)
   acme-account approve --id ID          approve an ACME account waiting in the queue (acme.accountApprovalRequired)
   code create --profile NAME --purpose scep-challenge [--secret S] [--reusable] [--subject DN]
                                          create an enrolment code (a SCEP challengePassword); the secret is printed once
@@ -173,6 +177,7 @@ async function main(argv: string[]): Promise<number> {
       secret: { type: 'string' },
       reusable: { type: 'boolean' },
       id: { type: 'string' },
+      'validity-days': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -260,6 +265,35 @@ async function main(argv: string[]): Promise<number> {
         );
       });
       return 0;
+    }
+    case 'ca': {
+      if (sub === 'rollover') {
+        const days = values['validity-days'] ? Number(values['validity-days']) : undefined;
+        if (days !== undefined && !(Number.isInteger(days) && days > 0)) {
+          throw new ConfigError('--validity-days must be a positive whole number');
+        }
+        await withGateway(config, async (gateway) => {
+          const next = await prepareCaRollover(gateway, 'cli', days);
+          console.log(
+            `Rollover certificate ${next.serialNumber} for ${next.subject}, valid ${next.notBefore} to ${next.notAfter},\n` +
+              'published for GetNextCACert. Make it current with `ca activate`, then restart every instance.\n\n' +
+              next.pem,
+          );
+        });
+        return 0;
+      }
+      if (sub !== 'activate') break;
+      let activated = false;
+      await withGateway(config, async (gateway) => {
+        const current = await activateCaRollover(gateway, 'cli');
+        activated = current !== null;
+        console.log(
+          current
+            ? `Issuing CA certificate ${current.serialNumber} (valid to ${current.notAfter}) is current: restart every instance`
+            : 'No rollover certificate is prepared (ca rollover)',
+        );
+      });
+      return activated ? 0 : 1;
     }
     case 'audit': {
       if (sub !== 'verify') break;

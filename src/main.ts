@@ -226,6 +226,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     },
     defaultProfile: config.defaultProfile,
     logger,
+    nextCaChainPem: () => gateway.ca.nextChain(),
   });
   const apps = buildApp({
     core: gateway.core,

@@ -139,7 +139,7 @@ export function decryptMaterial(stored: StoredCaMaterial, passphrase: string): L
   return { root, issuing, issuingSigner: signerFor(issuingKey), createdAt: stored.createdAt };
 }
 
-function readCaCertificate(pem: string, what: string): CaCertificate {
+export function readCaCertificate(pem: string, what: string): CaCertificate {
   let certificate: Certificate;
   let der: Uint8Array;
   try {

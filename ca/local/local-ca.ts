@@ -13,7 +13,7 @@ import type {
   IssuanceTemplate,
   RevocationReason,
 } from '../types.js';
-import { openCaMaterial, type LoadedCaMaterial } from './bootstrap.js';
+import { openCaMaterial, readCaCertificate, type LoadedCaMaterial } from './bootstrap.js';
 import { endEntityExtensions, signCertificate, wholeSeconds } from './certificate-builder.js';
 import { CrlPublisher } from './crl.js';
 import { keyIdentifier } from './extensions.js';
@@ -21,6 +21,7 @@ import { readTlv } from '../pki/der-read.js';
 import { bytesToIp, ipToBytes } from '../pki/ip.js';
 import { escapeDnValue, formatDn, parseDn } from '../pki/names.js';
 import { validateLocalCaOptions, type LocalCaOptions } from './options.js';
+import { recertifyIssuing } from './rollover.js';
 import { openScepRa, type ScepRaMaterial } from './scep-ra.js';
 import { generateSerialNumber, serialFromHex } from './serial.js';
 
@@ -79,11 +80,11 @@ const MAX_COMMON_NAME = 64;
 /** The built-in CA. Create with {@link LocalCa.open}. */
 export class LocalCa implements CertificateAuthority {
   private readonly crlPublisher: CrlPublisher;
-  private readonly chain: readonly string[];
+  private chain: readonly string[];
   private scepRaMaterial: Promise<ScepRaMaterial> | null = null;
 
   private constructor(
-    private readonly material: LoadedCaMaterial,
+    private material: LoadedCaMaterial,
     private readonly options: LocalCaOptions & { now: () => Date },
   ) {
     this.chain = [material.issuing.pem, material.root.pem];
@@ -206,6 +207,41 @@ export class LocalCa implements CertificateAuthority {
       throw err;
     });
     return this.scepRaMaterial;
+  }
+
+  /**
+   * Prepares the issuing CA's rollover certificate (rollover.ts: same key and subject, new validity)
+   * and publishes it for GetNextCACert on every instance; replaces one prepared before. Returns it.
+   */
+  async prepareRollover(validityDays = this.options.issuingValidityDays): Promise<string> {
+    const stored = await this.options.store.loadMaterial();
+    if (!stored) throw new Error('the CA store holds no CA');
+    const next = recertifyIssuing(stored, this.options.passphrase, validityDays, this.options.now());
+    await this.options.store.saveNextIssuingCertificate(next.pem);
+    return next.pem;
+  }
+
+  /**
+   * The rollover chain (next issuing certificate first, root last) while one is prepared, else null.
+   * Read from the store each time: the CLI or another instance prepares it.
+   */
+  async nextChain(): Promise<string[] | null> {
+    const next = (await this.options.store.loadMaterial())?.nextIssuingCertPem;
+    return next ? [next, this.material.root.pem] : null;
+  }
+
+  /**
+   * Makes the prepared rollover certificate the issuing CA certificate: in the store, and in this
+   * instance's chains at once (other running instances load it when they restart; until then their
+   * chains carry the old certificate, which verifies the same signatures). Null when none is prepared.
+   */
+  async activateRollover(): Promise<string | null> {
+    const next = (await this.options.store.loadMaterial())?.nextIssuingCertPem;
+    if (!next || !(await this.options.store.activateNextIssuingCertificate(next))) return null;
+    const issuing = readCaCertificate(next, 'issuing CA');
+    this.material = { ...this.material, issuing };
+    this.chain = [issuing.pem, this.material.root.pem];
+    return next;
   }
 
   /** Issuing CA first, root last, as PEM. */

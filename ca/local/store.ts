@@ -10,6 +10,8 @@ export interface StoredCaMaterial {
   rootKeyPem: string;
   issuingCertPem: string;
   issuingKeyPem: string;
+  /** The issuing CA's rollover certificate (same key, later validity) until it is activated. */
+  nextIssuingCertPem?: string | null;
   createdAt: Date;
 }
 
@@ -31,6 +33,13 @@ export interface LocalCaStore {
   loadMaterial(): Promise<StoredCaMaterial | null>;
   /** Saves the first CA; returns false (and saves nothing) when another instance saved one first. */
   saveMaterial(material: StoredCaMaterial): Promise<boolean>;
+  /** Sets (or, with null, withdraws) the issuing CA's rollover certificate. */
+  saveNextIssuingCertificate(pem: string | null): Promise<void>;
+  /**
+   * Makes the rollover certificate `pem` the issuing certificate and clears it; false when the
+   * store's rollover certificate is not `pem` (withdrawn, replaced, or already activated).
+   */
+  activateNextIssuingCertificate(pem: string): Promise<boolean>;
   /** Idempotent: a second revocation of the same serial keeps the first. */
   addRevocation(revocation: CaRevocation): Promise<void>;
   listRevocations(): Promise<CaRevocation[]>;

@@ -132,6 +132,21 @@ EOS
   if grep -q 'status: MONITORING' "$CM/out" && cp "$CM/cert.pem" "$CM/client.pem" && scep_verify "$CM"; then
     pass "certmonger enrol (daemon + scep-submit, PKIOperation over GET)"
   else fail "certmonger enrol" "$(grep -E 'status|ca-error' "$CM/out" | tr '\n' ' ')"; fi
+
+  # An issuing CA rollover (RFC 8894 §4.7): `ca rollover` publishes the re-certified issuing CA for
+  # GetNextCACert, RA-signed around a degenerate PKCS#7; `ca activate` makes it current and withdraws it.
+  next_url="$GW_HTTP/scep/scep-open?operation=GetNextCACert"
+  openssl pkcs7 -inform DER -in "$WORK/ca.p7" -print_certs >"$WORK/ca-chain.pem"
+  if scep_cli ca rollover >"$WORK/rollover.out" 2>&1 \
+    && curl -s "$GW_HTTP/scep/scep-open?operation=GetCACaps" | grep -qx GetNextCACert \
+    && [ "$(curl -s -o "$WORK/next.p7" -w '%{http_code}' "$next_url")" = 200 ] \
+    && openssl cms -verify -inform DER -in "$WORK/next.p7" -CAfile "$WORK/ca-chain.pem" -purpose any \
+      -binary -out "$WORK/next.der" 2>/dev/null \
+    && openssl pkcs7 -inform DER -in "$WORK/next.der" -print_certs | grep -q 'Issuing CA' \
+    && scep_cli ca activate | grep -q 'is current' \
+    && [ "$(curl -s -o /dev/null -w '%{http_code}' "$next_url")" = 404 ]; then
+    pass "curl GetNextCACert (ca rollover publishes it RA-signed, ca activate withdraws it)"
+  else fail "curl GetNextCACert" "$(tail -n 3 "$WORK/rollover.out" | tr '\n' ' ')"; fi
   stop_gateway "$GW_PID"
 else
   fail "scep/start: gateway serves HTTP"

@@ -15,7 +15,8 @@ export interface ScepFaceDeps {
   /** The profile `/scep` (without a profile segment) serves. */
   defaultProfile: string;
   logger?: Logger;
-  nextCaChainPem?: () => string[] | null;
+  /** The issuing CA's rollover chain while one is prepared (GetNextCACert), else null. */
+  nextCaChainPem?: () => Promise<string[] | null>;
 }
 
 export function createScepFace(deps: ScepFaceDeps): { router: Router; service: ScepService } {

@@ -45,13 +45,13 @@ export function scepRoutes(options: ScepRoutesOptions): Router {
       let reply;
       switch (operation) {
         case 'GetCACaps':
-          reply = service.GetCACaps(profile);
+          reply = await service.GetCACaps(profile);
           break;
         case 'GetCACert':
           reply = service.GetCACert(profile);
           break;
         case 'GetNextCACert':
-          reply = service.GetNextCACert();
+          reply = await service.GetNextCACert();
           break;
         case 'PKIOperation': {
           let der: Uint8Array;

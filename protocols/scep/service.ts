@@ -18,7 +18,7 @@ export interface ScepServiceDeps {
   core: Core;
   ra: RaCredentials;
   /** The next CA certificate chain during a rollover (issuing first), or null when none is pending. */
-  nextCaChainPem?: () => string[] | null;
+  nextCaChainPem?: () => Promise<string[] | null>;
   onFailure?: (failure: ScepFailure, message: PkiMessage) => void;
 }
 
@@ -38,10 +38,10 @@ export class ScepService {
   }
 
   /** RFC 8894 §3.5.2. */
-  GetCACaps(profile: Profile): Reply {
+  async GetCACaps(profile: Profile): Promise<Reply> {
     return {
       contentType: contentTypes.caps,
-      body: capabilitiesText(scepSettingsOf(profile).capabilities, this.#nextChain() !== null),
+      body: capabilitiesText(scepSettingsOf(profile).capabilities, (await this.#nextChain()) !== null),
     };
   }
 
@@ -61,8 +61,8 @@ export class ScepService {
   }
 
   /** RFC 8894 §4.7: the rollover chain in a SignedData signed by the current RA; 404 without a rollover. */
-  GetNextCACert(): Reply {
-    const next = this.#nextChain();
+  async GetNextCACert(): Promise<Reply> {
+    const next = await this.#nextChain();
     if (!next) throw new ScepHttpError(404, 'No CA rollover is pending');
     const content = degenerate(next.map((pem) => fromPem(pem, 'CERTIFICATE')));
     return {
@@ -82,8 +82,8 @@ export class ScepService {
     return { contentType: contentTypes.pkiMessage, body: await this.#pkiOperation.handle(profile, der) };
   }
 
-  #nextChain(): string[] | null {
-    const next = this.deps.nextCaChainPem?.() ?? null;
+  async #nextChain(): Promise<string[] | null> {
+    const next = (await this.deps.nextCaChainPem?.()) ?? null;
     return next && next.length > 0 ? next : null;
   }
 }

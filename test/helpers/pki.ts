@@ -37,6 +37,16 @@ export class MemoryCaStore implements LocalCaStore {
     return true;
   }
 
+  async saveNextIssuingCertificate(pem: string | null): Promise<void> {
+    if (this.material) this.material = { ...this.material, nextIssuingCertPem: pem };
+  }
+
+  async activateNextIssuingCertificate(pem: string): Promise<boolean> {
+    if (!this.material || this.material.nextIssuingCertPem !== pem) return false;
+    this.material = { ...this.material, issuingCertPem: pem, nextIssuingCertPem: null };
+    return true;
+  }
+
   async addRevocation(revocation: CaRevocation): Promise<void> {
     if (!this.revocations.some((r) => r.serialNumber === revocation.serialNumber)) {
       this.revocations.push({ ...revocation });

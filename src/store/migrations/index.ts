@@ -11,6 +11,7 @@ import * as acmeSchema from './20261121d-acme-schema.js';
 import * as scepRaCertificate from './20261121e-scep-ra-certificate.js';
 import * as adminSchema from './20261121f-admin-schema.js';
 import * as requestKind from './20261122a-request-kind.js';
+import * as caRollover from './20261122b-ca-rollover.js';
 
 export const migrations: readonly { name: string; migration: Knex.Migration }[] = [
   { name: '20261121a-core-schema', migration: coreSchema },
@@ -20,6 +21,7 @@ export const migrations: readonly { name: string; migration: Knex.Migration }[] 
   { name: '20261121e-scep-ra-certificate', migration: scepRaCertificate },
   { name: '20261121f-admin-schema', migration: adminSchema },
   { name: '20261122a-request-kind', migration: requestKind },
+  { name: '20261122b-ca-rollover', migration: caRollover },
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

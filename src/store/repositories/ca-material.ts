@@ -14,6 +14,7 @@ interface MaterialRow {
   root_key_pem: string;
   issuing_cert_pem: string;
   issuing_key_pem: string;
+  next_issuing_cert_pem?: string | null;
   created_at: DbTimestamp;
 }
 
@@ -43,6 +44,7 @@ function materialToRow(material: StoredCaMaterial): MaterialRow {
     root_key_pem: material.rootKeyPem,
     issuing_cert_pem: material.issuingCertPem,
     issuing_key_pem: material.issuingKeyPem,
+    next_issuing_cert_pem: material.nextIssuingCertPem ?? null,
     created_at: material.createdAt,
   };
 }
@@ -53,6 +55,7 @@ function materialToDomain(row: MaterialRow): StoredCaMaterial {
     rootKeyPem: row.root_key_pem,
     issuingCertPem: row.issuing_cert_pem,
     issuingKeyPem: row.issuing_key_pem,
+    nextIssuingCertPem: row.next_issuing_cert_pem ?? null,
     createdAt: toDate(row.created_at),
   };
 }
@@ -80,6 +83,17 @@ export class KnexLocalCaStore implements LocalCaStore {
       .ignore()
       .returning('id')) as unknown[];
     return inserted.length === 1;
+  }
+
+  async saveNextIssuingCertificate(pem: string | null): Promise<void> {
+    await this.db('ca_material').where({ id: materialId }).update({ next_issuing_cert_pem: pem });
+  }
+
+  async activateNextIssuingCertificate(pem: string): Promise<boolean> {
+    const changed = await this.db('ca_material')
+      .where({ id: materialId, next_issuing_cert_pem: pem })
+      .update({ issuing_cert_pem: pem, next_issuing_cert_pem: null });
+    return changed === 1;
   }
 
   async addRevocation(revocation: CaRevocation): Promise<void> {

@@ -56,7 +56,7 @@ describe.each(dialects)('SCEP routes on %s', (dialect) => {
     service = new ScepService({
       core: t.core,
       ra: { certificatePem: ra.certificatePem, privateKey: ra.privateKey, chainPem: t.ca.caChain() },
-      nextCaChainPem: () => nextChain,
+      nextCaChainPem: async () => nextChain,
     });
     app = express();
     app.use(scepRoutes({ core: t.core, service, defaultProfile: 'default' }));

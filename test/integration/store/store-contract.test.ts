@@ -747,7 +747,32 @@ describe.each(dialects)('store contract (%s)', (dialect) => {
       expect(
         await store.caStore.saveMaterial({ ...material, rootCertPem: 'another', createdAt: at(2) }),
       ).toBe(false);
-      expect(await store.caStore.loadMaterial()).toEqual(material);
+      expect(await store.caStore.loadMaterial()).toEqual({ ...material, nextIssuingCertPem: null });
+    });
+
+    it('keeps a rollover certificate until it is withdrawn or activated, and activates only the one given', async () => {
+      const material = {
+        rootCertPem: 'root cert',
+        rootKeyPem: 'root key',
+        issuingCertPem: 'issuing cert',
+        issuingKeyPem: 'issuing key',
+        createdAt: at(1),
+      };
+      await store.caStore.saveMaterial(material);
+      await store.caStore.saveNextIssuingCertificate('next cert');
+      expect((await store.caStore.loadMaterial())?.nextIssuingCertPem).toBe('next cert');
+      await store.caStore.saveNextIssuingCertificate(null);
+      expect((await store.caStore.loadMaterial())?.nextIssuingCertPem).toBeNull();
+      expect(await store.caStore.activateNextIssuingCertificate('next cert')).toBe(false);
+      await store.caStore.saveNextIssuingCertificate('newer cert');
+      expect(await store.caStore.activateNextIssuingCertificate('next cert')).toBe(false);
+      expect(await store.caStore.activateNextIssuingCertificate('newer cert')).toBe(true);
+      expect(await store.caStore.loadMaterial()).toEqual({
+        ...material,
+        issuingCertPem: 'newer cert',
+        nextIssuingCertPem: null,
+      });
+      expect(await store.caStore.activateNextIssuingCertificate('newer cert')).toBe(false);
     });
 
     it('records revocations idempotently', async () => {
