@@ -2,7 +2,7 @@
  * Composition root, read as a wiring diagram: config → secrets → store (migrate) → CA → core →
  * faces → listen. The only module where implementations meet.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -34,6 +34,18 @@ export interface Gateway {
   bootstrapToken: string | null;
   /** HMAC key of the ACME nonces, the same on every instance sharing the master key. */
   nonceKey: Buffer;
+}
+
+/**
+ * Writes `content` to `path` unless it is already there, through a temporary file and a rename: the
+ * primary and every worker write the root certificate on start, and a client reading it meanwhile
+ * (a script waiting for it) must never see it truncated.
+ */
+function writeWhole(path: string, content: string): void {
+  if (existsSync(path) && readFileSync(path, 'utf8') === content) return;
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, path);
 }
 
 /** Reads the master key from config, else from <dataDir>/master.key, generating it (0600) on first start. */
@@ -77,7 +89,7 @@ export async function openGateway(
     });
     const core = new Core({ store, ca, clock: systemClock, keys });
     const rootCertificatePath = join(dataDir, 'root-ca.pem');
-    writeFileSync(rootCertificatePath, ca.rootCertificatePem);
+    writeWhole(rootCertificatePath, ca.rootCertificatePem);
     if (await core.ensureDefaultProfile(config.defaultProfile)) {
       logger.info({ profile: config.defaultProfile }, 'created the default certificate profile');
     }

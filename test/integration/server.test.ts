@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -150,9 +150,12 @@ describe('the running gateway (SQLite, embedded defaults)', () => {
     expect(response).toContain('"code":"not_found"');
 
     const rootBefore = readFileSync(gw.rootCertificatePath, 'utf8');
+    const writtenAt = statSync(gw.rootCertificatePath).mtimeMs;
     gw = await startGateway(config, createLogger('silent'));
     expect(gw.bootstrapToken).toBeNull();
     expect(readFileSync(gw.rootCertificatePath, 'utf8')).toBe(rootBefore);
+    // Not rewritten (every worker writes it on start; a reader must never find it truncated).
+    expect(statSync(gw.rootCertificatePath).mtimeMs).toBe(writtenAt);
     const me = await curl([
       '--cacert',
       gw.rootCertificatePath,
