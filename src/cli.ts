@@ -1,6 +1,6 @@
 /**
- * The command line: serve, init, migrate, token create, audit verify, ca rollover/activate. Secrets meant for the operator
- * (the first admin token, a new token) go to stdout, never to the log.
+ * The command line: serve, init, migrate, token create, audit verify, ca rollover/activate. Secrets
+ * meant for the operator (the first admin token, a new token) go to stdout, never to the log.
  */
 import cluster from 'node:cluster';
 import { createReadStream } from 'node:fs';

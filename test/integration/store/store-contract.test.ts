@@ -734,15 +734,16 @@ describe.each(dialects)('store contract (%s)', (dialect) => {
   });
 
   describe('local CA persistence', () => {
+    const material = {
+      rootCertPem: 'root cert',
+      rootKeyPem: 'root key',
+      issuingCertPem: 'issuing cert',
+      issuingKeyPem: 'issuing key',
+      createdAt: at(1),
+    };
+
     it('saves the first material only', async () => {
       expect(await store.caStore.loadMaterial()).toBeNull();
-      const material = {
-        rootCertPem: 'root cert',
-        rootKeyPem: 'root key',
-        issuingCertPem: 'issuing cert',
-        issuingKeyPem: 'issuing key',
-        createdAt: at(1),
-      };
       expect(await store.caStore.saveMaterial(material)).toBe(true);
       expect(
         await store.caStore.saveMaterial({ ...material, rootCertPem: 'another', createdAt: at(2) }),
@@ -751,13 +752,6 @@ describe.each(dialects)('store contract (%s)', (dialect) => {
     });
 
     it('keeps a rollover certificate until it is withdrawn or activated, and activates only the one given', async () => {
-      const material = {
-        rootCertPem: 'root cert',
-        rootKeyPem: 'root key',
-        issuingCertPem: 'issuing cert',
-        issuingKeyPem: 'issuing key',
-        createdAt: at(1),
-      };
       await store.caStore.saveMaterial(material);
       await store.caStore.saveNextIssuingCertificate('next cert');
       expect((await store.caStore.loadMaterial())?.nextIssuingCertPem).toBe('next cert');
