@@ -48,7 +48,7 @@ export async function submitAccountRegistration(
     updatedAt: now,
     expiresAt: new Date(now.getTime() + profile.approval.pendingTtlHours * 3_600_000),
   };
-  await deps.store.transaction(async (tx) => {
+  await deps.store.appendTransaction(async (tx) => {
     await tx.requests.create(request);
     await appendAudit(tx, deps.clock, {
       actor: input.requester,
