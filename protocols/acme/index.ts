@@ -49,6 +49,7 @@ export function createAcmeFace(input: AcmeFaceInput): AcmeFace {
       newOrdersPerAccountPerHour: 0,
       failedValidationsPerAccountPerHour: 0,
     },
+    input.store.rateCounts,
     input.core.clock,
   );
   const validator = new ChallengeValidator({
@@ -64,7 +65,7 @@ export function createAcmeFace(input: AcmeFaceInput): AcmeFace {
     onFailure: (accountId) => rateLimiter.recordFailure(accountId),
   });
   const nonces = new NonceService({ key: input.nonceKey, repo: input.store.nonces, clock: input.core.clock });
-  const purging = nonces.startPurging();
+  const purging = [nonces.startPurging(), rateLimiter.startPurging()];
   const deps: AcmeDeps = {
     core: input.core,
     store: input.store,
@@ -80,7 +81,7 @@ export function createAcmeFace(input: AcmeFaceInput): AcmeFace {
     router: acmeRouter(deps, { bodyLimit: input.bodyLimit }),
     deps,
     stop: async () => {
-      purging.stop();
+      for (const p of purging) p.stop();
       await validator.idle();
     },
   };

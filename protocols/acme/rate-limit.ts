@@ -1,11 +1,13 @@
 /**
  * Rate limits (Boulder's NewRegistrationsPerIPAddress, NewOrdersPerAccount,
- * FailedAuthorizationsPerAccount): fixed one-hour windows counted in this process. Exceeding one
- * answers rateLimited with Retry-After until the window ends. A limit of 0 turns that limit off.
- * Per instance: with N instances behind a balancer the effective limit is up to N times higher.
+ * FailedAuthorizationsPerAccount): one-hour windows, each starting at its key's first event,
+ * counted in the store so that every instance sharing the database counts against the same limit.
+ * Exceeding one answers rateLimited with Retry-After until the window ends. A limit of 0 turns that
+ * limit off and costs nothing.
  */
 import type { Clock } from '../../src/core/ports.js';
 import { problem } from './problems.js';
+import type { RateCountRepository, RateWindow } from './store.js';
 
 export interface RateLimits {
   newAccountsPerIpPerHour: number;
@@ -13,67 +15,96 @@ export interface RateLimits {
   failedValidationsPerAccountPerHour: number;
 }
 
-type Bucket = 'newAccount' | 'newOrder' | 'failedValidation';
+type Limit = 'newAccount' | 'newOrder' | 'failedValidation';
 
 const HOUR = 3_600_000;
-const MAX_KEYS = 100_000;
+
+const what: Record<Limit, string> = {
+  newAccount: 'new accounts from this address',
+  newOrder: 'new orders for this account',
+  failedValidation: 'failed validations for this account',
+};
 
 export class RateLimiter {
-  readonly #limits: Record<Bucket, number>;
+  readonly #limits: Record<Limit, number>;
+  readonly #counts: RateCountRepository;
   readonly #clock: Clock;
-  readonly #windows = new Map<string, { start: number; count: number }>();
 
-  constructor(limits: RateLimits, clock: Clock) {
+  constructor(limits: RateLimits, counts: RateCountRepository, clock: Clock) {
     this.#limits = {
       newAccount: limits.newAccountsPerIpPerHour,
       newOrder: limits.newOrdersPerAccountPerHour,
       failedValidation: limits.failedValidationsPerAccountPerHour,
     };
+    this.#counts = counts;
     this.#clock = clock;
   }
 
-  #window(bucket: Bucket, key: string): { start: number; count: number } {
-    const now = this.#clock.now().getTime();
-    const id = `${bucket}:${key}`;
-    let w = this.#windows.get(id);
-    if (!w || now - w.start >= HOUR) {
-      if (this.#windows.size >= MAX_KEYS) this.#windows.clear();
-      w = { start: now, count: 0 };
-      this.#windows.set(id, w);
-    }
-    return w;
+  /** Counts a new account from `ip`, refusing it beyond the limit. */
+  async takeNewAccount(ip: string): Promise<void> {
+    if (this.#limits.newAccount <= 0) return;
+    const now = this.#clock.now();
+    const { window } = await this.#counts.increment('newAccount', ip, now, staleBefore(now));
+    this.#refuseOver('newAccount', window, now);
   }
 
-  #refuse(bucket: Bucket, w: { start: number }, what: string): never {
-    const retryAfter = Math.max(1, Math.ceil((w.start + HOUR - this.#clock.now().getTime()) / 1000));
-    throw problem.rateLimited(`Too many ${what}: at most ${this.#limits[bucket]} per hour`, {
+  /**
+   * Counts a new order (or pre-authorization) of the account, refusing it beyond the limit or when
+   * the account failed too many validations this hour: one statement for both.
+   */
+  async takeNewOrder(accountId: string): Promise<void> {
+    const orders = this.#limits.newOrder > 0;
+    const failures = this.#limits.failedValidation > 0;
+    const now = this.#clock.now();
+    if (orders) {
+      const peek = failures ? 'failedValidation' : undefined;
+      const taken = await this.#counts.increment('newOrder', accountId, now, staleBefore(now), peek);
+      if (taken.peeked) this.#refuseAt('failedValidation', taken.peeked, now);
+      this.#refuseOver('newOrder', taken.window, now);
+    } else if (failures) {
+      const window = await this.#counts.get('failedValidation', accountId, staleBefore(now));
+      if (window) this.#refuseAt('failedValidation', window, now);
+    }
+  }
+
+  /** Counts a failed validation of the account. */
+  async recordFailure(accountId: string): Promise<void> {
+    if (this.#limits.failedValidation <= 0) return;
+    const now = this.#clock.now();
+    await this.#counts.increment('failedValidation', accountId, now, staleBefore(now));
+  }
+
+  /**
+   * Housekeeping off the request path: deletes windows that ended (a new event starts a new one
+   * anyway) every `intervalMs`, in one statement.
+   */
+  startPurging(intervalMs = 10 * 60_000): { stop(): void } {
+    const timer = setInterval(() => {
+      void this.#counts.purgeEnded(staleBefore(this.#clock.now())).catch(() => undefined);
+    }, intervalMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
+  /** The event just counted is refused when it went over the limit. */
+  #refuseOver(limit: Limit, window: RateWindow, now: Date): void {
+    if (window.count > this.#limits[limit]) this.#refuse(limit, window, now);
+  }
+
+  /** New work is refused once the limit is reached. */
+  #refuseAt(limit: Limit, window: RateWindow, now: Date): void {
+    if (window.count >= this.#limits[limit]) this.#refuse(limit, window, now);
+  }
+
+  #refuse(limit: Limit, window: RateWindow, now: Date): never {
+    const retryAfter = Math.max(1, Math.ceil((window.start.getTime() + HOUR - now.getTime()) / 1000));
+    throw problem.rateLimited(`Too many ${what[limit]}: at most ${this.#limits[limit]} per hour`, {
       headers: { 'Retry-After': String(retryAfter) },
     });
   }
+}
 
-  /** Counts one event of `bucket` for `key`, refusing it when the limit is reached. */
-  take(bucket: 'newAccount' | 'newOrder', key: string): void {
-    const limit = this.#limits[bucket];
-    if (limit <= 0) return;
-    const w = this.#window(bucket, key);
-    if (w.count >= limit)
-      this.#refuse(
-        bucket,
-        w,
-        bucket === 'newAccount' ? 'new accounts from this address' : 'new orders for this account',
-      );
-    w.count++;
-  }
-
-  /** Refuses new work for an account that failed too many validations this hour. */
-  checkFailures(accountId: string): void {
-    const limit = this.#limits.failedValidation;
-    if (limit <= 0) return;
-    const w = this.#window('failedValidation', accountId);
-    if (w.count >= limit) this.#refuse('failedValidation', w, 'failed validations for this account');
-  }
-
-  recordFailure(accountId: string): void {
-    if (this.#limits.failedValidation > 0) this.#window('failedValidation', accountId).count++;
-  }
+/** Windows that started at or before this instant have ended. */
+function staleBefore(now: Date): Date {
+  return new Date(now.getTime() - HOUR);
 }

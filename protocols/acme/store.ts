@@ -153,10 +153,40 @@ export interface NonceRepository {
   purgeExpired(now: Date): Promise<number>;
 }
 
+/** One rate limit's window for one key: the events counted since `start`. */
+export interface RateWindow {
+  start: Date;
+  count: number;
+}
+
+/**
+ * Rate-limit counters shared by every instance on the database: one row per limit and key, so a
+ * limit holds across instances instead of multiplying by their number.
+ */
+export interface RateCountRepository {
+  /**
+   * Counts one event in one atomic statement. A window that started at or before `staleBefore` has
+   * ended: it restarts at `now` with this event. With `peek`, the same statement also reads that
+   * other limit's window for the same key (absent when there is none, or it has ended).
+   */
+  increment(
+    limit: string,
+    key: string,
+    now: Date,
+    staleBefore: Date,
+    peek?: string,
+  ): Promise<{ window: RateWindow; peeked?: RateWindow }>;
+  /** The current window of `limit` for `key`; null when there is none or it has ended. */
+  get(limit: string, key: string, staleBefore: Date): Promise<RateWindow | null>;
+  /** Deletes windows that ended (started at or before `staleBefore`); returns how many. */
+  purgeEnded(staleBefore: Date): Promise<number>;
+}
+
 /** Everything the ACME face stores. */
 export interface AcmeStore {
   accounts: AccountRepository;
   orders: OrderRepository;
   authorizations: AuthorizationRepository;
   nonces: NonceRepository;
+  rateCounts: RateCountRepository;
 }

@@ -303,14 +303,14 @@ export const configSchema = {
     type: 'integer',
     default: 300,
     env: 'GATEWAY_ACME_RATE_LIMIT_NEW_ACCOUNTS',
-    doc: 'New ACME accounts per client IP per hour, per instance (0: no limit); beyond it rateLimited + Retry-After',
+    doc: 'New ACME accounts per client IP per hour, counted across instances (0: no limit); beyond it rateLimited + Retry-After',
   }),
   'acme.rateLimit.newOrdersPerAccountPerHour': key({
     schema: z.coerce.number().int().min(0),
     type: 'integer',
     default: 3000,
     env: 'GATEWAY_ACME_RATE_LIMIT_NEW_ORDERS',
-    doc: 'New orders (and pre-authorizations) per ACME account per hour, per instance (0: no limit)',
+    doc: 'New orders (and pre-authorizations) per ACME account per hour, counted across instances (0: no limit)',
   }),
   'acme.rateLimit.failedValidationsPerAccountPerHour': key({
     schema: z.coerce.number().int().min(0),

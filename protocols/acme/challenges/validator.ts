@@ -59,7 +59,7 @@ export class ChallengeValidator implements Validator {
   readonly #running = new Set<Promise<void>>();
   readonly #alwaysValid: boolean;
   readonly #validLifetimeMs: number;
-  readonly #onFailure: (accountId: string) => void;
+  readonly #onFailure: (accountId: string) => Promise<void> | void;
   readonly #retryDelaysMs: number[];
   readonly #resolver: DnsResolver;
   readonly #caaIdentities: string[];
@@ -72,7 +72,7 @@ export class ChallengeValidator implements Validator {
     options: ValidatorOptions;
     checks?: Partial<Record<Challenge['type'], ChallengeCheck>>;
     /** Told of each failed validation (the failed-validations rate limit). */
-    onFailure?: (accountId: string) => void;
+    onFailure?: (accountId: string) => Promise<void> | void;
   }) {
     this.#onFailure = deps.onFailure ?? (() => undefined);
     this.#store = deps.store;
@@ -146,7 +146,13 @@ export class ChallengeValidator implements Validator {
       if (!transient || attempt >= this.#retryDelaysMs.length) break;
       await new Promise((resolve) => setTimeout(resolve, this.#retryDelaysMs[attempt]));
     }
-    if (error) this.#onFailure(account.id);
+    if (error) {
+      try {
+        await this.#onFailure(account.id);
+      } catch (err) {
+        this.#logger.warn({ err }, 'A failed validation was not counted toward the rate limit');
+      }
+    }
     const now = this.#clock.now();
     // `authz` is what the challenge handler stored (status pending, this challenge processing); the
     // compare-and-set on the status below refuses the write if anything moved it on since.

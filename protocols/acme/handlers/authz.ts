@@ -34,8 +34,7 @@ export const authz: AcmeHandler = async (ctx, deps) => {
 /** §7.4.1: pre-authorization of one identifier outside any order. */
 export const newAuthz: AcmeHandler = async (ctx, deps) => {
   const account = await mayOrder(ctx, deps);
-  deps.rateLimiter.checkFailures(account.id);
-  deps.rateLimiter.take('newOrder', account.id);
+  await deps.rateLimiter.takeNewOrder(account.id);
   const payload = ctx.payload as Record<string, unknown>;
   const [identifier] = parseIdentifiers([payload.identifier], ctx.profile, 1);
   if (!identifier) throw problem.malformed('identifier is required');

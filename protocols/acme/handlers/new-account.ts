@@ -38,7 +38,7 @@ export const newAccount: AcmeHandler = async (ctx, deps) => {
   if (payload.onlyReturnExisting !== undefined && typeof payload.onlyReturnExisting !== 'boolean') {
     throw problem.malformed('onlyReturnExisting must be a boolean');
   }
-  deps.rateLimiter.take('newAccount', ctx.remoteIp);
+  await deps.rateLimiter.takeNewAccount(ctx.remoteIp);
   const contact = parseContact(payload.contact);
   if (payload.termsOfServiceAgreed !== undefined && typeof payload.termsOfServiceAgreed !== 'boolean') {
     throw problem.malformed('termsOfServiceAgreed must be a boolean');

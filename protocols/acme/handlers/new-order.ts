@@ -62,8 +62,7 @@ function optionalDate(value: unknown, field: string): Date | null {
 /** §7.4: newOrder, reusing the account's recent valid authorizations within the configured window. */
 export const newOrder: AcmeHandler = async (ctx, deps) => {
   const account = await mayOrder(ctx, deps);
-  deps.rateLimiter.checkFailures(account.id);
-  deps.rateLimiter.take('newOrder', account.id);
+  await deps.rateLimiter.takeNewOrder(account.id);
   const payload = ctx.payload as Record<string, unknown>;
   const identifiers = parseIdentifiers(payload.identifiers, ctx.profile, deps.options.maxIdentifiers);
   // draft-ietf-acme-profiles: each directory issues one profile; naming another is an error.

@@ -17,11 +17,13 @@ import type {
   Order,
   OrderRepository,
   OrderStatus,
+  RateCountRepository,
+  RateWindow,
 } from '../../../protocols/acme/store.js';
 import type { ListOptions, Page } from '../../core/ports.js';
 import { dialectOf, type Dialect } from '../db.js';
 import { guarded } from '../errors.js';
-import { insertOrConflict, keysetPage, type Db } from '../repositories/shared.js';
+import { insertOrConflict, keysetPage, toDate, type Db, type DbTimestamp } from '../repositories/shared.js';
 import {
   accountFromRow,
   accountToRow,
@@ -189,6 +191,61 @@ class Nonces implements NonceRepository {
   }
 }
 
+interface RateRow {
+  window_start: DbTimestamp;
+  count: number | string;
+  peek_start?: DbTimestamp | null;
+  peek_count?: number | string | null;
+}
+
+const windowOf = (start: DbTimestamp, count: number | string): RateWindow => ({
+  start: toDate(start),
+  count: Number(count),
+});
+
+class RateCounts implements RateCountRepository {
+  constructor(private readonly db: Db) {}
+  async increment(
+    limit: string,
+    key: string,
+    now: Date,
+    staleBefore: Date,
+    peek?: string,
+  ): Promise<{ window: RateWindow; peeked?: RateWindow }> {
+    // One statement on both dialects. SET reads the row as it was, so both columns see the old
+    // window; the peeked window comes back from subqueries in RETURNING, like a nonce's account.
+    const other = (column: string) =>
+      `(select ${column} from acme_rate_counts p where p.limit_name = ? and p.key = ? and p.window_start > ?)`;
+    const peekSql = peek ? `, ${other('window_start')} as peek_start, ${other('count')} as peek_count` : '';
+    const peekBindings = peek ? [peek, key, staleBefore, peek, key, staleBefore] : [];
+    const result = (await this.db.raw(
+      `insert into acme_rate_counts (limit_name, key, window_start, count) values (?, ?, ?, 1)
+       on conflict (limit_name, key) do update set
+         count = case when acme_rate_counts.window_start <= ? then 1 else acme_rate_counts.count + 1 end,
+         window_start = case when acme_rate_counts.window_start <= ? then excluded.window_start
+                        else acme_rate_counts.window_start end
+       returning window_start, count${peekSql}`,
+      [limit, key, now, staleBefore, staleBefore, ...peekBindings],
+    )) as unknown;
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as RateRow[];
+    const row = rows[0] as RateRow;
+    const window = windowOf(row.window_start, row.count);
+    return row.peek_start != null && row.peek_count != null
+      ? { window, peeked: windowOf(row.peek_start, row.peek_count) }
+      : { window };
+  }
+  async get(limit: string, key: string, staleBefore: Date): Promise<RateWindow | null> {
+    const row = (await this.db('acme_rate_counts')
+      .where({ limit_name: limit, key })
+      .andWhere('window_start', '>', staleBefore)
+      .first()) as RateRow | undefined;
+    return row ? windowOf(row.window_start, row.count) : null;
+  }
+  async purgeEnded(staleBefore: Date): Promise<number> {
+    return this.db('acme_rate_counts').where('window_start', '<=', staleBefore).delete();
+  }
+}
+
 /** The AcmeStore on `knex`, every method's driver errors translated to CoreError. */
 export function createAcmeStore(knex: Knex): AcmeStore {
   const dialect = dialectOf(knex);
@@ -197,5 +254,6 @@ export function createAcmeStore(knex: Knex): AcmeStore {
     orders: guarded(dialect, new Orders(knex, dialect)),
     authorizations: guarded(dialect, new Authorizations(knex)),
     nonces: guarded(dialect, new Nonces(knex)),
+    rateCounts: guarded(dialect, new RateCounts(knex)),
   };
 }

@@ -12,6 +12,7 @@ import * as scepRaCertificate from './20261121e-scep-ra-certificate.js';
 import * as adminSchema from './20261121f-admin-schema.js';
 import * as requestKind from './20261122a-request-kind.js';
 import * as caRollover from './20261122b-ca-rollover.js';
+import * as acmeRateCounts from './20261122c-acme-rate-counts.js';
 
 export const migrations: readonly { name: string; migration: Knex.Migration }[] = [
   { name: '20261121a-core-schema', migration: coreSchema },
@@ -22,6 +23,7 @@ export const migrations: readonly { name: string; migration: Knex.Migration }[] 
   { name: '20261121f-admin-schema', migration: adminSchema },
   { name: '20261122a-request-kind', migration: requestKind },
   { name: '20261122b-ca-rollover', migration: caRollover },
+  { name: '20261122c-acme-rate-counts', migration: acmeRateCounts },
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,7 +1,7 @@
 /** Rate limits: new accounts per IP, new orders per account, failed validations per account. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../../helpers/db.js';
-import { acmeBench, type Bench } from './harness.js';
+import { acmeBench, Client, type Bench } from './harness.js';
 
 const err = (type: string) => `urn:ietf:params:acme:error:${type}`;
 
@@ -50,5 +50,28 @@ describe.each(dialects)('ACME rate limits (%s)', (dialect) => {
     const blocked = await d.order(['d.example']);
     expect(blocked.status).toBe(429);
     expect(blocked.body.detail).toContain('failed validations');
+  });
+
+  it('When two instances share the database, Then they count against one limit, concurrent orders included', async () => {
+    const limits = {
+      newAccountsPerIpPerHour: 0,
+      newOrdersPerAccountPerHour: 4,
+      failedValidationsPerAccountPerHour: 0,
+    };
+    const a = await acmeBench(dialect, {}, {}, undefined, limits);
+    const b = await acmeBench(dialect, {}, {}, { t: a.t, profile: a.profile, nonceKey: a.nonceKey }, limits);
+    const onA = a.client();
+    await onA.register();
+    const onB = new Client(b, onA.key);
+    onB.kid = onA.kid;
+    const sent = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? onA : onB).order([`n${i}.example`])),
+    );
+    expect(sent.filter((r) => r.status === 201)).toHaveLength(4);
+    const refused = sent.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(6);
+    expect(refused.every((r) => r.body.type === err('rateLimited'))).toBe(true);
+    await b.face.deps.validator.idle();
+    await a.cleanup();
   });
 });
