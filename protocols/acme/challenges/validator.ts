@@ -20,7 +20,18 @@ export interface Validator {
   start(account: Account, authz: Authorization, type: Challenge['type'], extra?: ValidationExtra): void;
   /** Resolves when every validation started so far has finished (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * Checks CAA again, at issuance, for the authorizations validated longer ago than CAA may be
+   * relied on; throws the caa (or dns) problem.
+   */
+  recheckCaa(authzs: Authorization[], accountUri: string): Promise<void>;
 }
+
+/**
+ * How long a CAA check made at validation may be relied on (CA/Browser Forum Baseline Requirements
+ * §3.2.2.8: CAA is checked within 8 hours before issuance). A reused authorization may be older.
+ */
+export const CAA_RECHECK_MS = 8 * 3_600_000;
 
 /** What a validation needs beyond the challenge: CAA checking when the profile turns it on. */
 export interface ValidationExtra {
@@ -173,5 +184,18 @@ export class ChallengeValidator implements Validator {
       ),
     };
     await this.#store.authorizations.update(next, 'pending');
+  }
+
+  async recheckCaa(authzs: Authorization[], accountUri: string): Promise<void> {
+    const reliedOnSince = this.#clock.now().getTime() - CAA_RECHECK_MS;
+    for (const authz of authzs) {
+      const challenge = authz.challenges.find((c) => c.status === 'valid');
+      if (!challenge?.validated || challenge.validated.getTime() > reliedOnSince) continue;
+      await checkCaa(authz.identifier, authz.wildcard, this.#resolver, {
+        identities: this.#caaIdentities,
+        accountUri,
+        method: challenge.type,
+      });
+    }
   }
 }

@@ -53,6 +53,36 @@ async function assetOf(deps: AcmeDeps, account: Account): Promise<string | null>
   return (await deps.core.store.codes.get(account.eabKeyId))?.assetId ?? null;
 }
 
+/**
+ * CAA again before issuing when the profile checks it: an order may reuse authorizations validated
+ * longer ago than a CAA answer may be relied on. A CAA refusal leaves the order invalid with it; a
+ * DNS failure leaves it ready, for the client to finalize again.
+ */
+async function recheckCaa(
+  deps: AcmeDeps,
+  name: string,
+  account: Account,
+  order: Order,
+  from: Order['status'],
+) {
+  const authzs = await deps.store.authorizations.getMany(order.authorizationIds);
+  try {
+    await deps.validator.recheckCaa(authzs, deps.linker.account(name, account.id));
+  } catch (err) {
+    const failure = toProblem(err);
+    if (failure.type === 'caa') {
+      const invalid: Order = {
+        ...order,
+        status: 'invalid',
+        error: failure.toJSON(),
+        updatedAt: deps.core.clock.now(),
+      };
+      await deps.store.orders.update(invalid, from);
+    }
+    throw failure;
+  }
+}
+
 export const finalize: AcmeHandler = async (ctx, deps) => {
   await mayOrder(ctx, deps);
   const account = accountOf(ctx);
@@ -69,6 +99,7 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
   if (ctx.key && Buffer.from(csr.publicKey.spkiDer).equals(spkiDer(ctx.key.key))) {
     throw problem.badCSR('The CSR key must not be the account key');
   }
+  if (ctx.profile.acme.caaCheck) await recheckCaa(deps, name, account, order, stored.status);
   const now = deps.core.clock.now();
   const processing: Order = { ...order, status: 'processing', updatedAt: now };
   // Compare-and-set: of two racing finalize requests, one submits; the other is told the order is not ready.

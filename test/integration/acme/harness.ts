@@ -212,7 +212,12 @@ export async function acmeBench(
   options: Partial<AcmeOptions> = {},
   shared?: { t: TestCore; nonceKey: Buffer; profile: string },
   rateLimits?: RateLimits,
-  extra: { checks?: AcmeFaceInput['checks']; retryDelaysMs?: number[] } = {},
+  extra: {
+    checks?: AcmeFaceInput['checks'];
+    retryDelaysMs?: number[];
+    resolver?: AcmeFaceInput['resolver'];
+    validLifetimeSeconds?: number;
+  } = {},
 ): Promise<Bench> {
   const t = shared?.t ?? (await testCore(dialect));
   const profile = shared?.profile ?? (await t.profile(settings)).name;
@@ -226,13 +231,14 @@ export async function acmeBench(
     logger: createLogger('silent'),
     bodyLimit: '256kb',
     rateLimits,
+    resolver: extra.resolver,
     options: { ...testOptions, defaultProfile: profile, ...options },
     validation: {
       dnsResolver: null,
       http01Port: 80,
       tlsAlpn01Port: 443,
       timeoutMs: 1000,
-      validLifetimeSeconds: 3600,
+      validLifetimeSeconds: extra.validLifetimeSeconds ?? 3600,
       retryDelaysMs: extra.retryDelaysMs ?? [],
     },
     checks: {
