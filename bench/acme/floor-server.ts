@@ -37,11 +37,13 @@ await new Promise<void>((resolve, reject) =>
 const insert = db.prepare(
   'insert into nonces (id, expires_at) values (?, ?) on conflict (id) do nothing returning id',
 );
-const knex = createDatabase({ dataDir, url: `sqlite:${join(dataDir, 'floor-knex.sqlite')}` });
-await knex.raw('create table nonces (id text primary key, expires_at integer)');
+const knex = mode.includes('knex')
+  ? createDatabase({ dataDir, url: `sqlite:${join(dataDir, 'floor-knex.sqlite')}` })
+  : null;
+await knex?.raw('create table nonces (id text primary key, expires_at integer)');
 
 function redeem(id: string, expiresAt: number): Promise<boolean> {
-  if (mode.includes('knex')) {
+  if (knex) {
     return knex('nonces')
       .insert({ id, expires_at: expiresAt })
       .onConflict('id')

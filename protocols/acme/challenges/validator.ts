@@ -142,13 +142,7 @@ export class ChallengeValidator implements Validator {
       error = null;
       try {
         if (!this.#alwaysValid) await this.#checks[type](authz, challenge, keyAuthorization);
-        if (extra.caa) {
-          await checkCaa(authz.identifier, authz.wildcard, this.#resolver, {
-            identities: this.#caaIdentities,
-            accountUri: extra.caa.accountUri,
-            method: type,
-          });
-        }
+        if (extra.caa) await this.#checkCaa(authz, extra.caa.accountUri, type);
       } catch (err) {
         error = toProblem(err);
         if (error.type === 'serverInternal') this.#logger.error({ err }, 'validation error');
@@ -191,11 +185,15 @@ export class ChallengeValidator implements Validator {
     for (const authz of authzs) {
       const challenge = authz.challenges.find((c) => c.status === 'valid');
       if (!challenge?.validated || challenge.validated.getTime() > reliedOnSince) continue;
-      await checkCaa(authz.identifier, authz.wildcard, this.#resolver, {
-        identities: this.#caaIdentities,
-        accountUri,
-        method: challenge.type,
-      });
+      await this.#checkCaa(authz, accountUri, challenge.type);
     }
+  }
+
+  #checkCaa(authz: Authorization, accountUri: string, method: Challenge['type']): Promise<void> {
+    return checkCaa(authz.identifier, authz.wildcard, this.#resolver, {
+      identities: this.#caaIdentities,
+      accountUri,
+      method,
+    });
   }
 }

@@ -23,7 +23,14 @@ import type {
 import type { ListOptions, Page } from '../../core/ports.js';
 import { dialectOf, type Dialect } from '../db.js';
 import { guarded } from '../errors.js';
-import { insertOrConflict, keysetPage, toDate, type Db, type DbTimestamp } from '../repositories/shared.js';
+import {
+  insertOrConflict,
+  keysetPage,
+  rawRows,
+  toDate,
+  type Db,
+  type DbTimestamp,
+} from '../repositories/shared.js';
 import {
   accountFromRow,
   accountToRow,
@@ -174,11 +181,7 @@ class Nonces implements NonceRepository {
       `insert into acme_nonces (id, expires_at) values (?, ?) on conflict (id) do nothing returning id as nonce, ${reads.join(', ')}`,
       [id, expiresAt, ...accountColumns.map(() => accountId)],
     )) as unknown;
-    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as (Omit<
-      AccountRow,
-      'id' | 'profile_id'
-    > & { profile_id: string | null })[];
-    const row = rows[0];
+    const row = rawRows<Omit<AccountRow, 'id' | 'profile_id'> & { profile_id: string | null }>(result)[0];
     if (!row) return { redeemed: false };
     const { profile_id: profileId, ...rest } = row;
     return {
@@ -227,8 +230,7 @@ class RateCounts implements RateCountRepository {
        returning window_start, count${peekSql}`,
       [limit, key, now, staleBefore, staleBefore, ...peekBindings],
     )) as unknown;
-    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as RateRow[];
-    const row = rows[0] as RateRow;
+    const row = rawRows<RateRow>(result)[0] as RateRow;
     const window = windowOf(row.window_start, row.count);
     return row.peek_start != null && row.peek_count != null
       ? { window, peeked: windowOf(row.peek_start, row.peek_count) }

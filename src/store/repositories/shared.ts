@@ -24,6 +24,11 @@ export function fromJson<T>(text: string): T {
   return JSON.parse(text) as T;
 }
 
+/** The rows of a `knex.raw` result: an array from SQLite, `{ rows }` from PostgreSQL. */
+export function rawRows<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
+}
+
 /** COUNT and BIGINT come back as strings from PostgreSQL. */
 export function toNumber(value: number | string | bigint): number {
   return Number(value);
