@@ -86,6 +86,8 @@ export interface AcmeResponse {
   text?: string;
   contentType?: string;
   location?: string;
+  /** A Replay-Nonce for a GET that hands one out (newNonce, §7.2); POST answers get theirs from routes.ts. */
+  replayNonce?: string;
   links?: string[];
   retryAfter?: number;
 }

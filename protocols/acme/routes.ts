@@ -1,8 +1,9 @@
 /**
  * The ACME face's one route table (step-ca's named middleware, composed per route): method, path,
  * the JWS rules the request must pass, the handler. Express stays here; rules and handlers work on
- * a plain AcmeContext. Every response links the directory (rel="index") and carries a fresh
- * Replay-Nonce, errors included (§6.5); headers are set before the status is written.
+ * a plain AcmeContext. Every response links the directory (rel="index"); every response to a POST,
+ * errors included, carries a fresh Replay-Nonce (§6.5), and so does newNonce (§7.2); headers are set
+ * before the status is written.
  */
 import express, { Router, type Request, type Response } from 'express';
 import { defaultAcmeSettings, type Profile } from '../../src/core/profiles/profile.js';
@@ -110,6 +111,7 @@ function decodeSegment(segment: string): string {
 }
 
 function write(res: Response, out: AcmeResponse): void {
+  if (out.replayNonce) res.setHeader('Replay-Nonce', out.replayNonce);
   if (out.location) res.setHeader('Location', out.location);
   if (out.retryAfter !== undefined) res.setHeader('Retry-After', String(out.retryAfter));
   if (out.links?.length) res.append('Link', out.links);
@@ -163,11 +165,13 @@ export function acmeRouter(deps: AcmeDeps, options: { bodyLimit: string }): Rout
     }
   };
 
-  // Headers first (§6.5, §7.1): every answer, errors included, carries a fresh nonce and links the directory.
+  // Headers first (§7.1): every answer links the directory. §6.5: every answer to a POST, errors
+  // included, carries a fresh nonce; other GETs (the directory, renewalInfo) carry none, as clients
+  // may cache them and some refuse a directory with one. newNonce adds its own (§7.2).
   router.use((req, res, next) => {
     const first = req.path.split('/')[1] ?? '';
     const name = first === 'directory' || first === '' ? deps.options.defaultProfile : decodeSegment(first);
-    res.setHeader('Replay-Nonce', deps.nonces.issue());
+    if (req.method === 'POST') res.setHeader('Replay-Nonce', deps.nonces.issue());
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Link', link(deps.linker.directory(name), 'index'));
     next();

@@ -24,5 +24,8 @@ export const directory: AcmeHandler = async (ctx, deps) => {
   return { status: 200, body };
 };
 
-/** §7.2: HEAD answers 200, GET 204; the nonce itself is added to every response by the route table. */
-export const newNonce: AcmeHandler = async (ctx) => ({ status: ctx.method === 'HEAD' ? 200 : 204 });
+/** §7.2: HEAD answers 200, GET 204, each with a fresh nonce (the only GET that carries one). */
+export const newNonce: AcmeHandler = async (ctx, deps) => ({
+  status: ctx.method === 'HEAD' ? 200 : 204,
+  replayNonce: deps.nonces.issue(),
+});

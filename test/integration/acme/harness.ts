@@ -16,6 +16,8 @@ import { problem } from '../../../protocols/acme/problems.js';
 import type { AcmeOptions } from '../../../protocols/acme/context.js';
 import type { RateLimits } from '../../../protocols/acme/rate-limit.js';
 import { randomBytes } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { AuthorityKeyIdentifier, Certificate, id_ce_authorityKeyIdentifier } from '@peculiar/asn1-x509';
 
 export const BASE = 'https://acme.test';
 
@@ -79,6 +81,16 @@ export function signJws(
         ? sign(hash, input, { key: key.privateKey, dsaEncoding: 'ieee-p1363' })
         : sign(hash, input, key.privateKey);
   return { protected: p, payload: body, signature: signature.toString('base64url') };
+}
+
+/** RFC 9773 §4.1: the renewalInfo certID of a PEM certificate, base64url(AKI keyIdentifier) "." base64url(serial). */
+export function certId(pem: string): string {
+  const der = Buffer.from(pem.split('-----')[2]?.replace(/\s+/g, '') ?? '', 'base64');
+  const cert = AsnConvert.parse(der, Certificate);
+  const ext = cert.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_authorityKeyIdentifier);
+  const aki = ext ? AsnConvert.parse(ext.extnValue, AuthorityKeyIdentifier).keyIdentifier : undefined;
+  const keyId = aki ? Buffer.from(aki.buffer) : Buffer.alloc(0);
+  return `${keyId.toString('base64url')}.${Buffer.from(cert.tbsCertificate.serialNumber).toString('base64url')}`;
 }
 
 export interface PostOptions {
