@@ -13,8 +13,10 @@ function sameAccount(ctx: Parameters<AcmeHandler>[0]): Account {
 }
 
 /**
- * §7.3.2 and §7.3.6: POST-as-GET reads the account; a payload updates contact or agreement, or
- * deactivates it (final: later requests with its key are unauthorized).
+ * §7.3.2 and §7.3.6: POST-as-GET reads the account; a payload updates the contact or deactivates
+ * the account (final: later requests with its key are unauthorized). Clients may restate the whole
+ * account object (acme-python does), so, as §7.3.2 requires, `orders`, `termsOfServiceAgreed`,
+ * and any field not recognized here are ignored, and `status` may restate the current one.
  */
 export const account: AcmeHandler = async (ctx, deps) => {
   const current = sameAccount(ctx);
@@ -22,17 +24,12 @@ export const account: AcmeHandler = async (ctx, deps) => {
   if (ctx.payload === undefined) return { status: 200, body: wireAccount(deps.linker, name, current) };
   const payload = ctx.payload as Record<string, unknown>;
   const next: Account = { ...current, updatedAt: deps.core.clock.now() };
-  if (payload.status !== undefined) {
+  if ('status' in payload && payload.status !== current.status) {
     if (payload.status !== 'deactivated')
       throw problem.malformed('An account can only be set to deactivated');
     next.status = 'deactivated';
   }
   if (payload.contact !== undefined) next.contact = parseContact(payload.contact);
-  if (payload.termsOfServiceAgreed !== undefined) {
-    if (typeof payload.termsOfServiceAgreed !== 'boolean')
-      throw problem.malformed('termsOfServiceAgreed must be a boolean');
-    next.termsOfServiceAgreed = next.termsOfServiceAgreed || payload.termsOfServiceAgreed;
-  }
   await deps.store.accounts.update(next);
   deps.accounts.put(next);
   return { status: 200, body: wireAccount(deps.linker, name, next) };
