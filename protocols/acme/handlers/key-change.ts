@@ -1,6 +1,6 @@
 /**
  * §7.3.5 keyChange: the outer JWS (kid, the old key) carries an inner JWS signed by the new key
- * (jwk, same url, no nonce needed) whose payload names the account and the old key.
+ * (jwk, same url, no nonce) whose payload names the account and the old key.
  */
 import type { AcmeHandler } from '../context.js';
 import {
@@ -47,6 +47,8 @@ export const keyChange: AcmeHandler = async (ctx, deps) => {
   if (header.kid !== undefined || header.jwk === undefined)
     throw problem.malformed('The inner JWS must carry a jwk and no kid');
   if (header.url !== ctx.url) throw problem.malformed('The inner JWS url must equal the outer url');
+  // §7.3.5: "The inner JWS MUST NOT have a nonce header parameter"; only the outer one is redeemed.
+  if ('nonce' in header) throw problem.malformed('The inner JWS must not carry a nonce');
   const newKey = importJwk(header.jwk);
   assertAlgorithmMatchesKey(header.alg, newKey.key);
   if (

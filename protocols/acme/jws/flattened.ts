@@ -27,8 +27,9 @@ export const flattenedJson: JwsRule = (ctx) => {
   }
   const unknown = Object.keys(jws).filter((k) => !['protected', 'payload', 'signature'].includes(k));
   if (unknown.length > 0) throw problem.malformed(`Unexpected JWS members: ${unknown.join(', ')}`);
-  if (jws.protected === '' || jws.signature === '')
-    throw problem.malformed('The JWS protected header and signature must not be empty');
+  // An empty signature is left to the header and signature rules: with alg "none" it is
+  // badSignatureAlgorithm (§6.2), otherwise a signature that does not verify.
+  if (jws.protected === '') throw problem.malformed('The JWS protected header must not be empty');
   ctx.jws = {
     protected: jws.protected as string,
     payload: jws.payload as string,

@@ -3,6 +3,11 @@ import { problem } from '../problems.js';
 import type { ProtectedHeader } from '../context.js';
 import type { JwsRule } from './rule.js';
 
+/** RFC 7515 §2 base64url: the URL-safe alphabet, no padding, and no length that encodes no octets. */
+function isBase64url(value: string): boolean {
+  return /^[A-Za-z0-9_-]*$/.test(value) && value.length % 4 !== 1;
+}
+
 /**
  * §6.2: the protected header is a JSON object naming `alg` from the allow-list (never `none` or a
  * MAC), a `nonce`, the `url`, and exactly one of `jwk` and `kid`.
@@ -26,7 +31,11 @@ export const protectedHeader: JwsRule = (ctx) => {
   if ('b64' in h || 'crit' in h) throw problem.malformed('The JWS header may not use b64 or crit');
   if (typeof h.url !== 'string' || h.url === '')
     throw problem.malformed('The JWS protected header has no url');
-  if (typeof h.nonce !== 'string') throw problem.badNonce('The JWS protected header has no nonce');
+  // §6.5: a missing nonce is badNonce; §6.5.2: one that is not base64url is malformed.
+  if (h.nonce === undefined || h.nonce === '')
+    throw problem.badNonce('The JWS protected header has no nonce');
+  if (typeof h.nonce !== 'string' || !isBase64url(h.nonce))
+    throw problem.malformed('The JWS nonce is not base64url');
   const hasJwk = h.jwk !== undefined;
   const hasKid = h.kid !== undefined;
   if (hasJwk === hasKid)

@@ -73,7 +73,6 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
       ['number-member', JSON.stringify({ protected: 1, payload: 'e30', signature: 'AA' })],
       ['not-base64url', JSON.stringify({ protected: 'e3+0/', payload: 'e30', signature: 'AA' })],
       ['extra-member', JSON.stringify({ protected: 'e30', payload: 'e30', signature: 'AA', extra: 1 })],
-      ['empty-signature', JSON.stringify({ protected: 'e30', payload: 'e30', signature: '' })],
       ['deeply-nested', '['.repeat(5000) + ']'.repeat(5000)],
     ];
     it.each(cases)('fail/%s is malformed', async (_name, body) => {
@@ -103,6 +102,24 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
       'fail/alg-%s is badSignatureAlgorithm with the accepted list',
       async (alg) => {
         const res = await withHeader({ alg, nonce: await bench.nonce(), url: newOrder, kid: client.kid });
+        expectProblem(res, 'badSignatureAlgorithm', 400);
+        expect(res.body.algorithms).toEqual(['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA']);
+      },
+    );
+    it.each([
+      ['none', '/new-order', 'kid'],
+      ['none', '/new-acct', 'jwk'],
+      ['HS256', '/new-order', 'kid'],
+    ])(
+      'fail/unsigned-alg-%s to %s: an empty signature is still badSignatureAlgorithm',
+      async (alg, path, who) => {
+        const url = bench.url(path);
+        const signer = who === 'kid' ? { kid: client.kid } : { jwk: client.key.jwk };
+        const header = { alg, nonce: await bench.nonce(), url, ...signer };
+        const res = await raw(
+          url,
+          JSON.stringify({ protected: b64(header), payload: b64({}), signature: '' }),
+        );
         expectProblem(res, 'badSignatureAlgorithm', 400);
         expect(res.body.algorithms).toEqual(['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA']);
       },
@@ -180,10 +197,15 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
       );
       expectProblem(res, 'badNonce', 400);
     });
-    it.each([['garbage'], [''], ['A'.repeat(44)], [12]])(
-      'fail/forged-nonce %s is badNonce',
+    it.each([['garbage'], [''], ['A'.repeat(44)]])('fail/forged-nonce %s is badNonce', async (nonce) => {
+      expectProblem(await client.post(newOrder, {}, { nonce: nonce as string }), 'badNonce', 400);
+    });
+    // §6.5.2: a nonce that is not base64url (RFC 7515 §2: no padding, no other characters) is
+    // malformed, not merely unknown.
+    it.each([['abc+def/'], ['QUJD=='], ['has space'], ['A'], ['AAAAA'], [12], [{}], [null]])(
+      'fail/nonce-not-base64url %j is malformed',
       async (nonce) => {
-        expectProblem(await client.post(newOrder, {}, { nonce: nonce as string }), 'badNonce', 400);
+        expectProblem(await client.post(newOrder, {}, { extraHeader: { nonce } }), 'malformed', 400);
       },
     );
     it('fail/reused-nonce is badNonce, and its fresh Replay-Nonce works', async () => {
@@ -215,6 +237,11 @@ describe.each(dialects)('ACME JWS rules (%s)', (dialect) => {
     it('fail/bad-signature is malformed', async () => {
       const jws = signJws(client.key, { nonce: await bench.nonce(), url: newOrder, kid: client.kid }, {});
       jws.signature = Buffer.alloc(64, 1).toString('base64url');
+      expectProblem(await raw(newOrder, JSON.stringify(jws)), 'malformed', 400);
+    });
+    it('fail/empty-signature is malformed', async () => {
+      const jws = signJws(client.key, { nonce: await bench.nonce(), url: newOrder, kid: client.kid }, {});
+      jws.signature = '';
       expectProblem(await raw(newOrder, JSON.stringify(jws)), 'malformed', 400);
     });
     it('fail/signature-of-another-key', async () => {

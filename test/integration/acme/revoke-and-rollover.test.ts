@@ -152,6 +152,16 @@ describe.each(dialects)('ACME revocation and key rollover (%s)', (dialect) => {
       const res = await c.post(bench.url('/key-change'), inner(newKey, c, overrides, payload));
       expect(res.body.type).toBe(err(type));
     });
+    it('When the inner JWS carries a nonce, Then malformed and the key is not changed (§7.3.5)', async () => {
+      const c = bench.client();
+      await c.register();
+      const newKey = accountKey();
+      const res = await c.post(bench.url('/key-change'), inner(newKey, c, { nonce: await bench.nonce() }));
+      expect(res.status).toBe(400);
+      expect(res.body.type).toBe(err('malformed'));
+      expect(res.body.detail).toContain('nonce');
+      expect((await c.order(['kept-key.example'])).status).toBe(201);
+    });
     it('When the new key belongs to another account, Then 409 with its Location', async () => {
       const c = bench.client();
       const d = bench.client();
