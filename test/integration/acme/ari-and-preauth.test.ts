@@ -1,24 +1,12 @@
 /** RFC 9773 renewalInfo and `replaces`; RFC 8555 §7.4.1 pre-authorization; a disabled profile; internal errors. */
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { AuthorityKeyIdentifier, Certificate, id_ce_authorityKeyIdentifier } from '@peculiar/asn1-x509';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../../helpers/db.js';
 import { makeCsr } from '../../helpers/pki.js';
 import { problem } from '../../../protocols/acme/problems.js';
-import { acmeBench, type Bench, type Client } from './harness.js';
+import { acmeBench, certId, type Bench, type Client } from './harness.js';
 
 const err = (type: string) => `urn:ietf:params:acme:error:${type}`;
-
-/** RFC 9773 §4.1: base64url(AKI keyIdentifier) "." base64url(serial DER content). */
-function certId(pem: string): string {
-  const der = Buffer.from(pem.split('-----')[2]?.replace(/\s+/g, '') ?? '', 'base64');
-  const cert = AsnConvert.parse(der, Certificate);
-  const ext = cert.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_authorityKeyIdentifier);
-  const aki = ext ? AsnConvert.parse(ext.extnValue, AuthorityKeyIdentifier).keyIdentifier : undefined;
-  const keyId = aki ? Buffer.from(aki.buffer) : Buffer.alloc(0);
-  return `${keyId.toString('base64url')}.${Buffer.from(cert.tbsCertificate.serialNumber).toString('base64url')}`;
-}
 
 describe.each(dialects)('ACME ARI, pre-authorization and edge cases (%s)', (dialect) => {
   let bench: Bench;
