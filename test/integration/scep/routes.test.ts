@@ -140,6 +140,32 @@ describe.each(dialects)('SCEP routes on %s', (dialect) => {
     expect(res.text).toMatch(reason);
   });
 
+  it.each(['put', 'delete', 'patch'] as const)(
+    'When a SCEP URL is called with %s, Then 405 with Allow: GET, POST and a plain-text reason',
+    async (method) => {
+      for (const path of [
+        '/scep?operation=GetCACaps',
+        '/scep/default?operation=GetCACert',
+        '/scep/default/cgi-bin/pkiclient.exe?operation=PKIOperation',
+        '/scep/pkiclient.exe',
+        '/scep/nope-profile?operation=GetCACaps',
+      ]) {
+        const agent = request(app);
+        const res = await agent[method](path).send(Buffer.from([0x30, 0x00]));
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.allow).toBe('GET, POST');
+        expect(res.headers['content-type']).toMatch(/^text\/plain/);
+        expect(res.text).toMatch(/GET or POST/);
+      }
+    },
+  );
+
+  it('When a SCEP URL is called with HEAD, Then it is answered as GET without a body', async () => {
+    const res = await request(app).head('/scep/default?operation=GetCACert');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/x-x509-ca-ra-cert/);
+  });
+
   it('When random or truncated bodies are POSTed, Then never a 500', async () => {
     const signer = selfSignedSigner();
     const csr = makeCsr({ key: 'rsa-2048', challengePassword: 'pw' });
