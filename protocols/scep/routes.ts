@@ -53,7 +53,7 @@ export function scepRoutes(options: ScepRoutesOptions): Router {
           reply = await service.GetCACaps(profile);
           break;
         case 'GetCACert':
-          reply = service.GetCACert(profile);
+          reply = service.GetCACert(profile, { userAgent: req.get('user-agent') });
           break;
         case 'GetNextCACert':
           reply = await service.GetNextCACert();

@@ -5,6 +5,7 @@
 import type { Core } from '../../src/core/core.js';
 import { fromPem } from '../../ca/pki/pem.js';
 import type { Profile } from '../../src/core/profiles/profile.js';
+import { caCertAnswer } from './ca-cert-answer.js';
 import { capabilitiesText } from './caps.js';
 import { ScepHttpError, type ScepFailure } from './errors.js';
 import { PkiOperation } from './pki-operation.js';
@@ -47,11 +48,12 @@ export class ScepService {
 
   /**
    * RFC 8894 §4.2.1: with an RA, a degenerate PKCS#7 holding the RA certificate first and then the CA
-   * chain (application/x-x509-ca-ra-cert); `caCertFormat: 'ra-only'` answers the RA certificate alone
-   * as DER, for clients that encrypt to every certificate they receive and choke on a non-RSA CA.
+   * chain (application/x-x509-ca-ra-cert), or the RA certificate alone as DER for clients that
+   * encrypt to every certificate they receive and choke on a non-RSA CA (ca-cert-answer.ts).
    */
-  GetCACert(profile: Profile): Reply {
-    if (scepSettingsOf(profile).caCertFormat === 'ra-only') {
+  GetCACert(profile: Profile, client: { userAgent?: string } = {}): Reply {
+    const format = scepSettingsOf(profile).caCertFormat;
+    if (caCertAnswer(format, this.ra.chainIsRsa, client.userAgent) === 'ra-only') {
       return { contentType: contentTypes.caCert, body: this.ra.certificateDer };
     }
     return {

@@ -125,6 +125,27 @@ describe.each(dialects)('SCEP routes on %s', (dialect) => {
     expect(Buffer.from(single.body as Buffer)).toEqual(Buffer.from(service.ra.certificateDer));
   });
 
+  it("When micromdm's scepclient (Go) asks GetCACert on a default profile with an ECDSA chain, Then the RA alone, and every other client the RA and the chain", async () => {
+    // It encrypts to every certificate it gets and its PKCS#7 library panics on an EC key.
+    const go = await request(app)
+      .get('/scep/default?operation=GetCACert')
+      .set('User-Agent', 'Go-http-client/1.1')
+      .buffer(true)
+      .parse(binary);
+    expect(go.status).toBe(200);
+    expect(go.headers['content-type']).toBe('application/x-x509-ca-cert');
+    expect(Buffer.from(go.body as Buffer)).toEqual(Buffer.from(service.ra.certificateDer));
+    for (const userAgent of ['curl/8.5.0', 'certmonger', '']) {
+      const other = await request(app)
+        .get('/scep/default/cgi-bin/pkiclient.exe?operation=GetCACert&message=0')
+        .set('User-Agent', userAgent)
+        .buffer(true)
+        .parse(binary);
+      expect(other.headers['content-type'], userAgent).toBe('application/x-x509-ca-ra-cert');
+      expect(Buffer.from(other.body as Buffer)).toEqual(Buffer.from(service.ra.caRaCertDer));
+    }
+  });
+
   it.each([
     ['/scep/nope-profile/x?operation=GetCACaps', 404, /No SCEP profile/],
     ['/scep/acmeonly?operation=GetCACaps', 404, /No SCEP profile/],
