@@ -72,6 +72,7 @@ export function scepRoutes(options: ScepRoutesOptions): Router {
           throw new ScepHttpError(400, `Unknown SCEP operation "${operation}"`);
       }
       res.status(200).type(reply.contentType);
+      if (reply.vary) res.vary(reply.vary);
       res.send(typeof reply.body === 'string' ? reply.body : Buffer.from(reply.body));
     } catch (err) {
       if (err instanceof ScepHttpError) {

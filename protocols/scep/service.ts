@@ -26,6 +26,8 @@ export interface ScepServiceDeps {
 export interface Reply {
   contentType: string;
   body: Uint8Array | string;
+  /** The request header the answer depends on, for caches (RFC 9110 §12.5.5 Vary). */
+  vary?: string;
 }
 
 /** The SCEP operations for one gateway; the profile is resolved per request from the URL. */
@@ -53,13 +55,11 @@ export class ScepService {
    */
   GetCACert(profile: Profile, client: { userAgent?: string } = {}): Reply {
     const format = scepSettingsOf(profile).caCertFormat;
+    const vary = format === 'auto' && !this.ra.chainIsRsa ? { vary: 'User-Agent' } : {};
     if (caCertAnswer(format, this.ra.chainIsRsa, client.userAgent) === 'ra-only') {
-      return { contentType: contentTypes.caCert, body: this.ra.certificateDer };
+      return { contentType: contentTypes.caCert, body: this.ra.certificateDer, ...vary };
     }
-    return {
-      contentType: contentTypes.caRaCert,
-      body: this.ra.caRaCertDer,
-    };
+    return { contentType: contentTypes.caRaCert, body: this.ra.caRaCertDer, ...vary };
   }
 
   /** RFC 8894 §4.7: the rollover chain in a SignedData signed by the current RA; 404 without a rollover. */

@@ -134,6 +134,7 @@ describe.each(dialects)('SCEP routes on %s', (dialect) => {
       .parse(binary);
     expect(go.status).toBe(200);
     expect(go.headers['content-type']).toBe('application/x-x509-ca-cert');
+    expect(go.headers.vary).toMatch(/User-Agent/);
     expect(Buffer.from(go.body as Buffer)).toEqual(Buffer.from(service.ra.certificateDer));
     for (const userAgent of ['curl/8.5.0', 'certmonger', '']) {
       const other = await request(app)
@@ -142,6 +143,7 @@ describe.each(dialects)('SCEP routes on %s', (dialect) => {
         .buffer(true)
         .parse(binary);
       expect(other.headers['content-type'], userAgent).toBe('application/x-x509-ca-ra-cert');
+      expect(other.headers.vary).toMatch(/User-Agent/);
       expect(Buffer.from(other.body as Buffer)).toEqual(Buffer.from(service.ra.caRaCertDer));
     }
   });
