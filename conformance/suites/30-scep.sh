@@ -151,3 +151,26 @@ EOS
 else
   fail "scep/start: gateway serves HTTP"
 fi
+
+# A default install (ECDSA issuing CA and root, a profile that sets nothing but the DES opt-in
+# scepclient needs): scepclient encrypts to every GetCACert certificate when it is not told the RA's
+# fingerprint, so it must get the RA alone while certmonger (and curl) still get the RA and the chain.
+if start_gateway scep-default; then
+  STARTED_PIDS+=("$GW_PID")
+  D=$WORK/scep-default-clients
+  scep_cli profile create --name devices --settings '{"scep":{"allowDes":true}}' >/dev/null
+  scep_cli code create --profile devices --purpose scep-challenge --secret 'S3cret!' --reusable >/dev/null
+  if scep_enrol "$D/dev" devices 'S3cret!' dev-default >"$WORK/default.out" 2>&1 && scep_verify "$D/dev"; then
+    first=$(serial_of "$D/dev/client.pem")
+    # The second run in the same directory is a RenewalReq signed by client.pem.
+    if scep_enrol "$D/dev" devices 'S3cret!' dev-default >>"$WORK/default.out" 2>&1 && scep_verify "$D/dev" &&
+      [ "$(serial_of "$D/dev/client.pem")" != "$first" ]; then
+      pass "scepclient without -ca-fingerprint enrols and renews on a default install"
+    else fail "scepclient without -ca-fingerprint enrols and renews on a default install" "renewal: $(tail -n 2 "$WORK/default.out" | tr '\n' ' ')"; fi
+  else fail "scepclient without -ca-fingerprint enrols and renews on a default install" "$(tail -n 2 "$WORK/default.out" | tr '\n' ' ')"; fi
+  check "certmonger scep-submit GetCACert on a default install (RA, CA, others)" bash -c \
+    "/usr/lib/certmonger/scep-submit -u '$GW_HTTP/scep/devices' -C | grep -c 'BEGIN CERTIFICATE' | grep -q 3"
+  stop_gateway "$GW_PID"
+else
+  fail "scep-default/start: gateway serves HTTP"
+fi

@@ -17,6 +17,7 @@ import { scepSettingsOf } from './settings.js';
 import { outcomeOfRequest } from './outcome.js';
 import type { Ra } from './ra.js';
 import { ourCertificate } from './renewal.js';
+import { isRequester } from './requester.js';
 import { enrolmentChain, transactionRef, type Enrol } from './signer-chain.js';
 import { certRep, type CertRepStatus } from './wire/cert-rep.js';
 import { openEnvelope } from './wire/envelope.js';
@@ -113,6 +114,7 @@ export class PkiOperation {
           csrDer: csr.der,
           csr,
           ourSigner: await ourCertificate(core, message.signer, this.deps.ra.issuingSubject),
+          signerKeySha256: message.signer.keySha256,
           names,
         });
       }
@@ -127,7 +129,9 @@ export class PkiOperation {
               transactionRef(message.transactionID, ourSigner),
             ))) ||
           (await core.store.requests.findByExternalRef('scep', message.transactionID));
-        if (!request || request.profileId !== profile.id) {
+        // Someone else's request is answered as no request at all (RFC 8894 §3.3.3: the poll is
+        // signed by the key that signed the request).
+        if (!request || request.profileId !== profile.id || !isRequester(request, message.signer.keySha256)) {
           throw new ScepFailure('badCertId', 'No request with this transactionID');
         }
         return outcomeOfRequest(core, request, profile);

@@ -8,6 +8,7 @@ import { Certificate } from '@peculiar/asn1-x509';
 import { fromPem } from '../../ca/pki/pem.js';
 import { sequence, tlv } from '../../ca/pki/der.js';
 import { certificateParts } from '../../ca/pki/der-walk.js';
+import { publicKeyFromSpki } from '../../ca/pki/public-key.js';
 import { degenerate, type RaSigner } from './wire/signed-data.js';
 
 /** What src/main.ts hands the SCEP face. */
@@ -31,6 +32,8 @@ export interface Ra extends RaSigner {
   issuerDer: Uint8Array;
   /** GetCACert's degenerate PKCS#7 (RA first, then the chain), built once. */
   caRaCertDer: Uint8Array;
+  /** Every certificate of the chain has an RSA key (clients may encrypt to any of them). */
+  chainIsRsa: boolean;
 }
 
 export function loadRa(credentials: RaCredentials): Ra {
@@ -51,5 +54,8 @@ export function loadRa(credentials: RaCredentials): Ra {
     issuerDer: ra.issuer,
     issuerAndSerial: sequence(ra.issuer, tlv(0x02, ra.serialNumber)),
     caRaCertDer: degenerate([certificateDer, ...chainDer]),
+    chainIsRsa: chainDer.every(
+      (der) => publicKeyFromSpki(certificateParts(der).subjectPublicKeyInfo).asymmetricKeyType === 'rsa',
+    ),
   };
 }

@@ -39,6 +39,11 @@ export function scepRoutes(options: ScepRoutesOptions): Router {
 
   const handle = async (req: Request, res: Response) => {
     try {
+      // RFC 8894 §4.1: every operation is a GET or a POST (HEAD is answered as GET, without a body).
+      if (!['GET', 'HEAD', 'POST'].includes(req.method)) {
+        res.setHeader('Allow', 'GET, POST');
+        throw new ScepHttpError(405, 'SCEP takes GET or POST');
+      }
       const first = (req.params as { profile?: string }).profile;
       const profile = await resolveProfile(core, first, options.defaultProfile);
       const operation = rawQueryParam(req.originalUrl, 'operation') ?? '';
@@ -48,7 +53,7 @@ export function scepRoutes(options: ScepRoutesOptions): Router {
           reply = await service.GetCACaps(profile);
           break;
         case 'GetCACert':
-          reply = service.GetCACert(profile);
+          reply = service.GetCACert(profile, { userAgent: req.get('user-agent') });
           break;
         case 'GetNextCACert':
           reply = await service.GetNextCACert();
@@ -57,10 +62,8 @@ export function scepRoutes(options: ScepRoutesOptions): Router {
           let der: Uint8Array;
           if (req.method === 'POST') {
             der = decodePostBody(Buffer.isBuffer(req.body) ? req.body : new Uint8Array());
-          } else if (req.method === 'GET') {
-            der = decodeBase64Message(rawQueryParam(req.originalUrl, 'message') ?? '');
           } else {
-            throw new ScepHttpError(405, 'PKIOperation takes GET or POST');
+            der = decodeBase64Message(rawQueryParam(req.originalUrl, 'message') ?? '');
           }
           reply = await service.PKIOperation(profile, der);
           break;
@@ -69,6 +72,7 @@ export function scepRoutes(options: ScepRoutesOptions): Router {
           throw new ScepHttpError(400, `Unknown SCEP operation "${operation}"`);
       }
       res.status(200).type(reply.contentType);
+      if (reply.vary) res.vary(reply.vary);
       res.send(typeof reply.body === 'string' ? reply.body : Buffer.from(reply.body));
     } catch (err) {
       if (err instanceof ScepHttpError) {

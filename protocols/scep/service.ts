@@ -5,6 +5,7 @@
 import type { Core } from '../../src/core/core.js';
 import { fromPem } from '../../ca/pki/pem.js';
 import type { Profile } from '../../src/core/profiles/profile.js';
+import { caCertAnswer } from './ca-cert-answer.js';
 import { capabilitiesText } from './caps.js';
 import { ScepHttpError, type ScepFailure } from './errors.js';
 import { PkiOperation } from './pki-operation.js';
@@ -25,6 +26,8 @@ export interface ScepServiceDeps {
 export interface Reply {
   contentType: string;
   body: Uint8Array | string;
+  /** The request header the answer depends on, for caches (RFC 9110 §12.5.5 Vary). */
+  vary?: string;
 }
 
 /** The SCEP operations for one gateway; the profile is resolved per request from the URL. */
@@ -47,17 +50,16 @@ export class ScepService {
 
   /**
    * RFC 8894 §4.2.1: with an RA, a degenerate PKCS#7 holding the RA certificate first and then the CA
-   * chain (application/x-x509-ca-ra-cert); `caCertFormat: 'ra-only'` answers the RA certificate alone
-   * as DER, for clients that encrypt to every certificate they receive and choke on a non-RSA CA.
+   * chain (application/x-x509-ca-ra-cert), or the RA certificate alone as DER for clients that
+   * encrypt to every certificate they receive and choke on a non-RSA CA (ca-cert-answer.ts).
    */
-  GetCACert(profile: Profile): Reply {
-    if (scepSettingsOf(profile).caCertFormat === 'ra-only') {
-      return { contentType: contentTypes.caCert, body: this.ra.certificateDer };
+  GetCACert(profile: Profile, client: { userAgent?: string } = {}): Reply {
+    const format = scepSettingsOf(profile).caCertFormat;
+    const vary = format === 'auto' && !this.ra.chainIsRsa ? { vary: 'User-Agent' } : {};
+    if (caCertAnswer(format, this.ra.chainIsRsa, client.userAgent) === 'ra-only') {
+      return { contentType: contentTypes.caCert, body: this.ra.certificateDer, ...vary };
     }
-    return {
-      contentType: contentTypes.caRaCert,
-      body: this.ra.caRaCertDer,
-    };
+    return { contentType: contentTypes.caRaCert, body: this.ra.caRaCertDer, ...vary };
   }
 
   /** RFC 8894 §4.7: the rollover chain in a SignedData signed by the current RA; 404 without a rollover. */

@@ -7,10 +7,12 @@ import { formatDn, parseDn } from '../../ca/pki/names.js';
 import { isCoreError } from '../../src/core/errors.js';
 import type { Core } from '../../src/core/core.js';
 import type { ParsedCsr } from '../../src/core/csr/parse.js';
+import type { EnrollmentRequest } from '../../src/core/enrollment/request.js';
 import type { Profile } from '../../src/core/profiles/profile.js';
 import { ScepFailure } from './errors.js';
 import { issuedOutcome, outcomeOfRequest, type Outcome } from './outcome.js';
 import { checkRenewal, type OurCertificate } from './renewal.js';
+import { isRequester } from './requester.js';
 import { MessageType } from './wire/oids.js';
 
 export interface EnrolRequest {
@@ -21,6 +23,8 @@ export interface EnrolRequest {
   csr: ParsedCsr;
   /** The signer certificate when it is one this gateway issued (a renewal candidate). */
   ourSigner: OurCertificate | null;
+  /** SHA-256 (hex) of the signer's SubjectPublicKeyInfo: only that key hears about the request. */
+  signerKeySha256: string;
   /** Names from the CSR subject (Cisco unstructuredName/Address) when the profile maps them. */
   names?: { dnsNames: string[]; ipAddresses: string[] };
   /** The asset the redeemed enrolment code belongs to. */
@@ -37,18 +41,27 @@ export function transactionRef(transactionID: string, ourSigner: OurCertificate 
 
 /**
  * An identical resend of a PKCSReq (micromdm's scepclient resends every 30 s while PENDING) answers
- * the state of the request it repeats; the same transactionID with another CSR is refused (Dogtag).
- * The CSR carries the challenge, so an identical CSR proves what the first one proved.
+ * the state of the request it repeats: same CSR, same profile, signed by the same key. Anything else
+ * under that transactionID is refused (Dogtag), with one answer whatever differs, so that a copy of
+ * the CSR signed by another key learns neither the state, the rejection note nor the certificate.
  */
 export const resendLink: Link = (core, next) => async (request) => {
   const ref = transactionRef(request.transactionID, request.ourSigner);
   const existing = await core.store.requests.findByExternalRef('scep', ref);
   if (!existing) return next(request);
-  if (existing.csrSha256 !== request.csr.sha256 || existing.profileId !== request.profile.id) {
+  return outcomeOfResend(core, existing, request);
+};
+
+function outcomeOfResend(core: Core, existing: EnrollmentRequest, request: EnrolRequest): Promise<Outcome> {
+  if (
+    existing.csrSha256 !== request.csr.sha256 ||
+    existing.profileId !== request.profile.id ||
+    !isRequester(existing, request.signerKeySha256)
+  ) {
     throw new ScepFailure('badRequest', 'This transactionID belongs to a different request');
   }
   return outcomeOfRequest(core, existing, request.profile);
-};
+}
 
 /**
  * Authentication: a renewal signed by a certificate we issued that passes every renewal check needs
@@ -145,6 +158,7 @@ export const submitLink =
         // Parsed (and its signature checked) once, in pki-operation.ts.
         parsedCsr: request.csr,
         externalRef: ref,
+        signerKeySha256: request.signerKeySha256,
         assetId,
         ...(request.names ?? {}),
       });
@@ -152,7 +166,7 @@ export const submitLink =
       // Two identical requests racing: the loser of the unique externalRef answers the winner's state.
       if (isCoreError(err, 'conflict')) {
         const existing = await core.store.requests.findByExternalRef('scep', ref);
-        if (existing) return outcomeOfRequest(core, existing, request.profile);
+        if (existing) return outcomeOfResend(core, existing, request);
       }
       throw err;
     }

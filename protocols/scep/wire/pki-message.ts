@@ -42,6 +42,8 @@ export interface SignerCertificate {
   issuer: Uint8Array;
   serialNumber: Uint8Array;
   publicKey: KeyObject;
+  /** SHA-256 (hex) of its SubjectPublicKeyInfo as received: who may poll for what it asked. */
+  keySha256: string;
 }
 
 export interface PkiMessage {
@@ -192,7 +194,13 @@ function findSigner(layout: Layout, signerInfo: SignerInfoParts): SignerCertific
   } catch (cause) {
     throw httpError('The signer certificate has an unusable public key', cause);
   }
-  return { der: parts.der, issuer: parts.issuer, serialNumber: parts.serialNumber, publicKey };
+  return {
+    der: parts.der,
+    issuer: parts.issuer,
+    serialNumber: parts.serialNumber,
+    publicKey,
+    keySha256: createHash('sha256').update(parts.subjectPublicKeyInfo).digest('hex'),
+  };
 }
 
 /** eContent as one OCTET STRING or, BER-style, a constructed one (RFC 5652 §5.2 allows both). */

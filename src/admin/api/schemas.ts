@@ -88,7 +88,7 @@ const scepSettings = z
     allowKeyReuse: z.boolean(),
     capabilities: z.array(z.string().min(1).max(32)).max(32),
     mapUnstructuredNames: z.boolean(),
-    caCertFormat: z.enum(['ra-chain', 'ra-only']),
+    caCertFormat: z.enum(['auto', 'ra-chain', 'ra-only']),
     maxClockSkewMinutes: z.number().int().min(1).max(525_600).nullable(),
   })
   .partial()

@@ -10,7 +10,7 @@ function omit<T extends object, K extends keyof T>(value: T, keys: readonly K[])
 }
 
 export function requestOut(r: EnrollmentRequest) {
-  return omit(r, ['csrPem', 'csrSha256']);
+  return omit(r, ['csrPem', 'csrSha256', 'signerKeySha256']);
 }
 
 export function certificateOut(c: CertificateRecord) {

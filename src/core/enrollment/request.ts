@@ -52,6 +52,12 @@ export interface EnrollmentRequest {
   csrPem: string;
   /** SHA-256 of the CSR DER, hex: lets a resent SCEP PKCSReq land on the same request. */
   csrSha256: string;
+  /**
+   * SHA-256 (hex) of the SubjectPublicKeyInfo that signed the protocol message carrying the request
+   * (the SCEP signer certificate's key): later messages about the request must come from that key.
+   * Null where the face has no such key, and for requests stored before it was recorded.
+   */
+  signerKeySha256: string | null;
   status: RequestStatus;
   requiredApprovals: number;
   /** Why it was rejected or failed. */

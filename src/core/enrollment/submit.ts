@@ -28,6 +28,8 @@ export interface SubmitInput {
   dnsNames?: string[];
   ipAddresses?: string[];
   externalRef?: string | null;
+  /** See EnrollmentRequest.signerKeySha256. */
+  signerKeySha256?: string | null;
   dryRun?: boolean;
 }
 
@@ -144,6 +146,7 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
     ipAddresses: names.ipAddresses,
     csrPem: toPem(csr.der, 'CERTIFICATE REQUEST'),
     csrSha256: csr.sha256,
+    signerKeySha256: input.signerKeySha256 ?? null,
     status,
     requiredApprovals: approvalsNeeded,
     reason: refused?.message ?? null,

@@ -51,9 +51,10 @@ export interface ScepSettings {
   /**
    * GetCACert: 'ra-chain' = degenerate PKCS#7, RA first, then the CA chain (RFC 8894 §4.2.1.2);
    * 'ra-only' = the RA certificate alone as DER, for clients that encrypt to every certificate
-   * received and cannot use a non-RSA CA (micromdm's scepclient without -ca-fingerprint).
+   * received and cannot use a non-RSA CA (micromdm's scepclient without -ca-fingerprint);
+   * 'auto' = 'ra-only' to those clients while the chain holds a non-RSA key, else 'ra-chain'.
    */
-  caCertFormat: 'ra-chain' | 'ra-only';
+  caCertFormat: 'auto' | 'ra-chain' | 'ra-only';
   /**
    * Refuse (FAILURE badTime) a request whose signingTime is further than this from the server's clock;
    * null: not checked (devices without a real-time clock send 1970 or 2000).
@@ -83,7 +84,7 @@ export function defaultScepSettings(): ScepSettings {
     // All of them: some clients pick AES only when SHA-384 is listed too (issue 4).
     capabilities: [...scepCapabilities],
     mapUnstructuredNames: true,
-    caCertFormat: 'ra-chain',
+    caCertFormat: 'auto',
     maxClockSkewMinutes: null,
   };
 }

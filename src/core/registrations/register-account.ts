@@ -39,6 +39,7 @@ export async function submitAccountRegistration(
     ipAddresses: [],
     csrPem: '',
     csrSha256: '',
+    signerKeySha256: null,
     status: 'pending',
     requiredApprovals: Math.max(1, profile.approval.approvers),
     reason: null,

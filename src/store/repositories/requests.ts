@@ -26,6 +26,7 @@ export interface RequestRow {
   ip_addresses: string;
   csr_pem: string;
   csr_sha256: string;
+  signer_key_sha256: string | null;
   status: RequestStatus;
   required_approvals: number | string;
   reason: string | null;
@@ -49,6 +50,7 @@ export function toRow(request: EnrollmentRequest): RequestRow {
     ip_addresses: toJson(request.ipAddresses),
     csr_pem: request.csrPem,
     csr_sha256: request.csrSha256,
+    signer_key_sha256: request.signerKeySha256,
     status: request.status,
     required_approvals: request.requiredApprovals,
     reason: request.reason,
@@ -73,6 +75,7 @@ export function toDomain(row: RequestRow): EnrollmentRequest {
     ipAddresses: fromJson<string[]>(row.ip_addresses),
     csrPem: row.csr_pem,
     csrSha256: row.csr_sha256,
+    signerKeySha256: row.signer_key_sha256 ?? null,
     status: row.status,
     requiredApprovals: toNumber(row.required_approvals),
     reason: row.reason,

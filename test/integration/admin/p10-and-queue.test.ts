@@ -46,7 +46,7 @@ describe.each(dialects)('P10 enrolment and the approval queue on %s', (dialect) 
       .set(h.as('root'))
       .send({ settings: { scep: { allowDes: true } } })
       .expect(200);
-    expect(scep.body.scep).toMatchObject({ allowDes: true, includeChain: true, caCertFormat: 'ra-chain' });
+    expect(scep.body.scep).toMatchObject({ allowDes: true, includeChain: true, caCertFormat: 'auto' });
     const typo = await h.api
       .patch('/api/v1/profiles/web-open')
       .set(h.as('root'))

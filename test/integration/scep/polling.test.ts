@@ -1,6 +1,8 @@
 /**
  * Approval by polling (RFC 8894 §3.3.3, §4.4): PENDING, identical resends and CertPoll on the same
- * request, SUCCESS after approval, FAILURE with the reason after rejection; badCertId for unknown ones.
+ * request, SUCCESS after approval, FAILURE with the reason after rejection; badCertId for unknown ones
+ * and for anyone but the key that signed the request (§3.2.1.1: the transactionID identifies the
+ * requester's key; it is no secret).
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +10,9 @@ import { parseDn } from '../../../ca/pki/names.js';
 import { sequence } from '../../../ca/pki/der.js';
 import { MessageType } from '../../../protocols/scep/wire/oids.js';
 import { dialects } from '../../helpers/db.js';
-import { must, pkiMessage, readCertRep } from '../../helpers/scep-client.js';
-import { scepFixture, type ScepFixture } from './scep-fixture.js';
+import { makeCsr } from '../../helpers/pki.js';
+import { must, pkiMessage, readCertRep, selfSignedSigner } from '../../helpers/scep-client.js';
+import { rsaKey, scepFixture, type ScepFixture } from './scep-fixture.js';
 
 describe.each(dialects)('CertPoll and approval on %s', (dialect) => {
   let t: ScepFixture;
@@ -78,6 +81,114 @@ describe.each(dialects)('CertPoll and approval on %s', (dialect) => {
     const rep = readCertRep(await t.send(profile.name, second.der), second.signer);
     expect(rep).toMatchObject({ pkiStatus: '2', failInfo: '2' });
     expect(rep.failInfoText).toMatch(/transactionID/);
+  });
+
+  it('When someone else polls with the transactionID, Then FAILURE badCertId before and after the decision, never the rejection note', async () => {
+    const { profile, challenge } = await t.scepProfile({
+      approval: { required: true, approvers: 1, pendingTtlHours: 24 },
+    });
+    const req = t.pkcsReq({ challenge });
+    expect(readCertRep(await t.send(profile.name, req.der), req.signer).pkiStatus).toBe('3');
+    const stranger = selfSignedSigner();
+    const strangerPoll = () =>
+      pkiMessage({
+        messageType: MessageType.CertPoll,
+        transactionID: req.transactionID,
+        signer: stranger,
+        recipient: t.service.ra.certificate,
+        content: issuerAndSubject(t, 'CN=device1.example'),
+      });
+    const unknown = { pkiStatus: '2', failInfo: '4', failInfoText: 'No request with this transactionID' };
+    expect(readCertRep(await t.send(profile.name, strangerPoll().der), stranger)).toMatchObject(unknown);
+    const request = must(await t.store.requests.findByExternalRef('scep', req.transactionID));
+    await t.core.decide({
+      requestId: request.id,
+      actor: 'approver',
+      decision: 'reject',
+      comment: 'stolen laptop',
+    });
+    const after = readCertRep(await t.send(profile.name, strangerPoll().der), stranger);
+    expect(after).toMatchObject(unknown);
+    expect(after.certificates).toHaveLength(0);
+    // The client that asked still learns the outcome, by CertPoll as by resend.
+    const own = pkiMessage({
+      messageType: MessageType.CertPoll,
+      transactionID: req.transactionID,
+      signer: req.signer,
+      recipient: t.service.ra.certificate,
+      content: issuerAndSubject(t, 'CN=device1.example'),
+    });
+    expect(readCertRep(await t.send(profile.name, own.der), req.signer)).toMatchObject({
+      pkiStatus: '2',
+      failInfo: '2',
+      failInfoText: 'stolen laptop',
+    });
+  });
+
+  it('When the identical PKCSReq is resent signed by another key, Then FAILURE without the state or the certificate', async () => {
+    const { profile, challenge } = await t.scepProfile({
+      approval: { required: true, approvers: 1, pendingTtlHours: 24 },
+    });
+    const key = rsaKey();
+    const csr = makeCsr({ key, subject: 'CN=device1.example', challengePassword: challenge });
+    const original = pkiMessage({
+      messageType: MessageType.PKCSReq,
+      signer: selfSignedSigner(key),
+      recipient: t.service.ra.certificate,
+      content: csr.der,
+    });
+    const stranger = selfSignedSigner();
+    const replayed = pkiMessage({
+      messageType: MessageType.PKCSReq,
+      transactionID: original.transactionID,
+      signer: stranger,
+      recipient: t.service.ra.certificate,
+      content: csr.der,
+    });
+    expect(readCertRep(await t.send(profile.name, original.der), selfSignedSigner(key)).pkiStatus).toBe('3');
+    const refused = {
+      pkiStatus: '2',
+      failInfo: '2',
+      failInfoText: 'This transactionID belongs to a different request',
+    };
+    expect(readCertRep(await t.send(profile.name, replayed.der), stranger)).toMatchObject(refused);
+    const request = must(await t.store.requests.findByExternalRef('scep', original.transactionID));
+    await t.core.decide({ requestId: request.id, actor: 'approver', decision: 'approve' });
+    const after = readCertRep(await t.send(profile.name, replayed.der), stranger);
+    expect(after).toMatchObject(refused);
+    expect(after.certificates).toHaveLength(0);
+    expect(await t.store.requests.get(request.id)).toMatchObject({ status: 'issued' });
+  });
+
+  it('When a request was stored without its signer key, Then only a poll signed by the CSR key is answered', async () => {
+    const { profile } = await t.scepProfile({
+      approval: { required: true, approvers: 1, pendingTtlHours: 24 },
+    });
+    const key = rsaKey();
+    const transactionID = `legacy-${profile.name}`;
+    const submitted = await t.core.submit({
+      protocol: 'scep',
+      profile,
+      requester: `scep:${transactionID}`,
+      csr: makeCsr({ key, subject: 'CN=device1.example' }).der,
+      externalRef: transactionID,
+    });
+    expect(submitted.outcome).toBe('pending');
+    const poll = (signer: ReturnType<typeof selfSignedSigner>) =>
+      pkiMessage({
+        messageType: MessageType.CertPoll,
+        transactionID,
+        signer,
+        recipient: t.service.ra.certificate,
+        content: issuerAndSubject(t, 'CN=device1.example'),
+      }).der;
+    const device = selfSignedSigner(key);
+    expect(readCertRep(await t.send(profile.name, poll(device)), device).pkiStatus).toBe('3');
+    const stranger = selfSignedSigner();
+    expect(readCertRep(await t.send(profile.name, poll(stranger)), stranger)).toMatchObject({
+      pkiStatus: '2',
+      failInfo: '4',
+    });
   });
 
   it('When a CertPoll names an unknown transaction, Then FAILURE badCertId', async () => {

@@ -125,6 +125,29 @@ describe.each(dialects)('SCEP routes on %s', (dialect) => {
     expect(Buffer.from(single.body as Buffer)).toEqual(Buffer.from(service.ra.certificateDer));
   });
 
+  it("When micromdm's scepclient (Go) asks GetCACert on a default profile with an ECDSA chain, Then the RA alone, and every other client the RA and the chain", async () => {
+    // It encrypts to every certificate it gets and its PKCS#7 library panics on an EC key.
+    const go = await request(app)
+      .get('/scep/default?operation=GetCACert')
+      .set('User-Agent', 'Go-http-client/1.1')
+      .buffer(true)
+      .parse(binary);
+    expect(go.status).toBe(200);
+    expect(go.headers['content-type']).toBe('application/x-x509-ca-cert');
+    expect(go.headers.vary).toMatch(/User-Agent/);
+    expect(Buffer.from(go.body as Buffer)).toEqual(Buffer.from(service.ra.certificateDer));
+    for (const userAgent of ['curl/8.5.0', 'certmonger', '']) {
+      const other = await request(app)
+        .get('/scep/default/cgi-bin/pkiclient.exe?operation=GetCACert&message=0')
+        .set('User-Agent', userAgent)
+        .buffer(true)
+        .parse(binary);
+      expect(other.headers['content-type'], userAgent).toBe('application/x-x509-ca-ra-cert');
+      expect(other.headers.vary).toMatch(/User-Agent/);
+      expect(Buffer.from(other.body as Buffer)).toEqual(Buffer.from(service.ra.caRaCertDer));
+    }
+  });
+
   it.each([
     ['/scep/nope-profile/x?operation=GetCACaps', 404, /No SCEP profile/],
     ['/scep/acmeonly?operation=GetCACaps', 404, /No SCEP profile/],
@@ -138,6 +161,32 @@ describe.each(dialects)('SCEP routes on %s', (dialect) => {
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toMatch(reason);
+  });
+
+  it.each(['put', 'delete', 'patch'] as const)(
+    'When a SCEP URL is called with %s, Then 405 with Allow: GET, POST and a plain-text reason',
+    async (method) => {
+      for (const path of [
+        '/scep?operation=GetCACaps',
+        '/scep/default?operation=GetCACert',
+        '/scep/default/cgi-bin/pkiclient.exe?operation=PKIOperation',
+        '/scep/pkiclient.exe',
+        '/scep/nope-profile?operation=GetCACaps',
+      ]) {
+        const agent = request(app);
+        const res = await agent[method](path).send(Buffer.from([0x30, 0x00]));
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.allow).toBe('GET, POST');
+        expect(res.headers['content-type']).toMatch(/^text\/plain/);
+        expect(res.text).toMatch(/GET or POST/);
+      }
+    },
+  );
+
+  it('When a SCEP URL is called with HEAD, Then it is answered as GET without a body', async () => {
+    const res = await request(app).head('/scep/default?operation=GetCACert');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/x-x509-ca-ra-cert/);
   });
 
   it('When random or truncated bodies are POSTed, Then never a 500', async () => {

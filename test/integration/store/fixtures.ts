@@ -68,6 +68,7 @@ export function request(profileId: string, overrides: Partial<EnrollmentRequest>
     ipAddresses: ['192.0.2.7'],
     csrPem: '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n',
     csrSha256: 'ab'.repeat(32),
+    signerKeySha256: null,
     status: 'pending',
     requiredApprovals: 1,
     reason: null,

@@ -2,7 +2,7 @@
  * Every parser of untrusted DER in the SCEP face, fed malformed input: each refuses with its typed
  * error (ScepHttpError before the message is answerable, ScepFailure after), never anything else.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { describe, expect, it } from 'vitest';
 import { parseDn } from '../../../../ca/pki/names.js';
@@ -48,6 +48,30 @@ describe('parsePkiMessage', () => {
     ],
   ])('fail/%s → ScepHttpError', (_name, der) => {
     expect(() => parsePkiMessage(der)).toThrow(ScepHttpError);
+  });
+
+  it('ok/the signer key hash is the SHA-256 of its SubjectPublicKeyInfo as received', () => {
+    const spki = client.certificate.tbsCertificate.subjectPublicKeyInfo;
+    const expected = createHash('sha256')
+      .update(Buffer.from(AsnConvert.serialize(spki)))
+      .digest('hex');
+    expect(parsePkiMessage(valid.der).signer.keySha256).toBe(expected);
+  });
+
+  it('fail/a signer certificate whose key does not parse → ScepHttpError', () => {
+    const rsaEncryption = Buffer.from('06092a864886f70d010101', 'hex');
+    const der = Buffer.from(client.certificateDer);
+    const at = der.indexOf(rsaEncryption);
+    expect(at).toBeGreaterThan(0);
+    der[at + rsaEncryption.length - 1] = 0x7f;
+    const broken = { ...client, certificateDer: new Uint8Array(der) };
+    const message = pkiMessage({
+      messageType: 19,
+      signer: broken,
+      recipient: ra.certificate,
+      content: csr.der,
+    });
+    expect(() => parsePkiMessage(message.der)).toThrow(/unusable public key/);
   });
 
   it('fail/every truncation of a valid message → ScepHttpError, never another error', () => {
