@@ -1,6 +1,8 @@
 import express, { Router } from 'express';
 import type { Core } from '../../core/core.js';
 import { jsonErrorBoundary, jsonNotFound } from '../../http/errors.js';
+import { noNulInBody, urlGuard, utf8Body } from '../../http/input-guard.js';
+import { allowedMethods } from './allowed-methods.js';
 import { assetRoutes, type AdminUrls } from './assets.js';
 import { auditRoutes } from './audit.js';
 import { certificateRoutes } from './certificates.js';
@@ -66,8 +68,11 @@ export function adminApi(core: Core, options: AdminApiOptions): Router {
     res.setHeader('cache-control', 'no-store');
     next();
   });
-  router.use(express.json({ limit: options.bodyLimit }));
-  mountRoutes(router, core, adminRouteTable(core, options));
+  router.use(urlGuard());
+  router.use(utf8Body, express.json({ limit: options.bodyLimit }), noNulInBody);
+  const table = adminRouteTable(core, options);
+  mountRoutes(router, core, table);
+  router.use(allowedMethods(table));
   router.use(jsonNotFound);
   router.use(jsonErrorBoundary);
   return router;
