@@ -18,9 +18,10 @@ import { appendAudit } from './core/audit/audit-log.js';
 import { Core } from './core/core.js';
 import { systemClock } from './core/ports.js';
 import { deriveKeys } from './core/secrets/keys.js';
+import { hardenListener, serverOptions, textErrorWire, type ListenerLimits } from './http/listener.js';
 import { pkiPaths } from './http/pki-routes.js';
 import { openStore, type KnexStore } from './store/knex-store.js';
-import { createAcmeFace, type AcmeOptions } from '../protocols/acme/index.js';
+import { createAcmeFace, problemWire, type AcmeOptions } from '../protocols/acme/index.js';
 import { createAcmeStore } from './store/acme/acme-store.js';
 import { createScepFace } from '../protocols/scep/index.js';
 
@@ -181,8 +182,16 @@ export function acmeOptions(config: Config): AcmeOptions {
  * the moment it binds them).
  */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
-  const https = createHttpsServer({ maxHeaderSize: config['http.maxHeaderSize'] });
-  const http = createHttpServer({ maxHeaderSize: config['http.maxHeaderSize'] });
+  const limits: ListenerLimits = {
+    maxHeaderSize: config['http.maxHeaderSize'],
+    headersTimeoutMs: config['http.headersTimeoutMs'],
+    requestTimeoutMs: config['http.requestTimeoutMs'],
+    maxConnectionsPerClient: config['http.maxConnectionsPerClient'],
+  };
+  const https = createHttpsServer(serverOptions(limits));
+  const http = createHttpServer(serverOptions(limits));
+  hardenListener(https, limits, { faces: [{ prefix: '/acme', write: problemWire }], logger });
+  hardenListener(http, limits, { faces: [{ prefix: '/scep', write: textErrorWire }], logger });
   const bind = async () => ({
     https: await listen(https, config['https.port'], config['https.host']),
     http: await listen(http, config['http.port'], config['http.host']),

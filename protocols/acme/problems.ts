@@ -170,3 +170,14 @@ export function toProblem(err: unknown): AcmeProblem {
   }
   return new AcmeProblem('serverInternal', undefined, { cause: err });
 }
+
+/**
+ * A refusal the HTTP server writes by itself (431 head too large, 408 too slow, 400 unparsable) as a
+ * problem document, for the listener's client-error answers on /acme paths.
+ */
+export function problemWire(status: number, _code: string, message: string) {
+  return {
+    contentType: 'application/problem+json',
+    body: JSON.stringify(problem.malformed(message, { status }).toJSON()),
+  };
+}
