@@ -11,11 +11,12 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { LocalCa } from '../ca/local/local-ca.js';
 import { buildApp } from './app.js';
-import { startAdminBackground } from './admin/notifications/background.js';
+import { notificationSettings, startAdminBackground } from './admin/notifications/background.js';
 import { publicUrls } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { appendAudit } from './core/audit/audit-log.js';
 import { Core } from './core/core.js';
+import { hasNotificationChannel } from './core/notifications/transports.js';
 import { systemClock } from './core/ports.js';
 import { deriveKeys } from './core/secrets/keys.js';
 import { hardenListener, serverOptions, textErrorWire, type ListenerLimits } from './http/listener.js';
@@ -256,7 +257,14 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     bodyLimit: config['http.bodyLimit'],
     acme: acme.router,
     scep: scep.router,
-    admin: { urls, p12KeyTtlMs: config['p12.keyTtlMinutes'] * 60_000 },
+    admin: {
+      urls,
+      p12KeyTtlMs: config['p12.keyTtlMinutes'] * 60_000,
+      notificationChannels: hasNotificationChannel(
+        notificationSettings(config),
+        config['smtp.host'] !== null,
+      ),
+    },
   });
   https.on('request', apps.https);
   http.on('request', apps.http);

@@ -144,6 +144,7 @@ const fromCore: Record<CoreErrorCode, ProblemType> = {
   code_expired: 'unauthorized',
   code_locked: 'unauthorized',
   code_revoked: 'unauthorized',
+  notifications_not_configured: 'malformed',
   ca_failure: 'serverInternal',
   store_unavailable: 'serverInternal',
   unauthorized: 'unauthorized',

@@ -19,6 +19,7 @@ const statusOf: Record<CoreErrorCode, number> = {
   code_expired: 403,
   code_locked: 423,
   code_revoked: 403,
+  notifications_not_configured: 409,
   ca_failure: 502,
   store_unavailable: 503,
   unauthorized: 401,

@@ -24,6 +24,8 @@ export interface AdminApiOptions {
   urls?: AdminUrls;
   /** How long a P12 key waits for its download once issuable (default one hour). */
   p12KeyTtlMs?: number;
+  /** Whether a mail server or webhook is configured (default none): reminders need one. */
+  notificationChannels?: boolean;
 }
 
 export const apiBasePath = '/api/v1';
@@ -37,7 +39,10 @@ export function adminRouteTable(core: Core, options: AdminApiOptions): RouteSpec
     ...assetRoutes(core, urls),
     ...enrollmentRoutes(core, { p12KeyTtlMs: options.p12KeyTtlMs ?? 3_600_000, basePath: apiBasePath }),
     ...requestRoutes(core),
-    ...queueActionRoutes(core, { basePath: apiBasePath }),
+    ...queueActionRoutes(core, {
+      basePath: apiBasePath,
+      notificationChannels: options.notificationChannels ?? false,
+    }),
     ...downloadRoutes(core),
     ...codeRoutes(core, urls),
     ...certificateRoutes(core),
