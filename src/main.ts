@@ -11,16 +11,18 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { LocalCa } from '../ca/local/local-ca.js';
 import { buildApp } from './app.js';
-import { startAdminBackground } from './admin/notifications/background.js';
+import { notificationSettings, startAdminBackground } from './admin/notifications/background.js';
 import { publicUrls } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { appendAudit } from './core/audit/audit-log.js';
 import { Core } from './core/core.js';
+import { hasNotificationChannel } from './core/notifications/transports.js';
 import { systemClock } from './core/ports.js';
 import { deriveKeys } from './core/secrets/keys.js';
+import { hardenListener, serverOptions, textErrorWire, type ListenerLimits } from './http/listener.js';
 import { pkiPaths } from './http/pki-routes.js';
 import { openStore, type KnexStore } from './store/knex-store.js';
-import { createAcmeFace, type AcmeOptions } from '../protocols/acme/index.js';
+import { createAcmeFace, problemWire, type AcmeOptions } from '../protocols/acme/index.js';
 import { createAcmeStore } from './store/acme/acme-store.js';
 import { createScepFace } from '../protocols/scep/index.js';
 
@@ -181,8 +183,16 @@ export function acmeOptions(config: Config): AcmeOptions {
  * the moment it binds them).
  */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
-  const https = createHttpsServer({ maxHeaderSize: config['http.maxHeaderSize'] });
-  const http = createHttpServer({ maxHeaderSize: config['http.maxHeaderSize'] });
+  const limits: ListenerLimits = {
+    maxHeaderSize: config['http.maxHeaderSize'],
+    headersTimeoutMs: config['http.headersTimeoutMs'],
+    requestTimeoutMs: config['http.requestTimeoutMs'],
+    maxConnectionsPerClient: config['http.maxConnectionsPerClient'],
+  };
+  const https = createHttpsServer(serverOptions(limits));
+  const http = createHttpServer(serverOptions(limits));
+  hardenListener(https, limits, { faces: [{ prefix: '/acme', write: problemWire }], logger });
+  hardenListener(http, limits, { faces: [{ prefix: '/scep', write: textErrorWire }], logger });
   const bind = async () => ({
     https: await listen(https, config['https.port'], config['https.host']),
     http: await listen(http, config['http.port'], config['http.host']),
@@ -247,7 +257,14 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     bodyLimit: config['http.bodyLimit'],
     acme: acme.router,
     scep: scep.router,
-    admin: { urls, p12KeyTtlMs: config['p12.keyTtlMinutes'] * 60_000 },
+    admin: {
+      urls,
+      p12KeyTtlMs: config['p12.keyTtlMinutes'] * 60_000,
+      notificationChannels: hasNotificationChannel(
+        notificationSettings(config),
+        config['smtp.host'] !== null,
+      ),
+    },
   });
   https.on('request', apps.https);
   http.on('request', apps.http);

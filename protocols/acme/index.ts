@@ -88,3 +88,4 @@ export function createAcmeFace(input: AcmeFaceInput): AcmeFace {
 }
 
 export type { AcmeOptions } from './context.js';
+export { problemWire } from './problems.js';

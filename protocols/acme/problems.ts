@@ -4,6 +4,7 @@
  * application/problem+json. The internal `cause` is logged and never sent.
  */
 import { CoreError, type CoreErrorCode } from '../../src/core/errors.js';
+import { HttpError } from '../../src/http/errors.js';
 
 /** RFC 8555 §6.7 error types (plus RFC 9773's alreadyReplaced), with their HTTP status and default detail. */
 export const problemTypes = {
@@ -143,6 +144,7 @@ const fromCore: Record<CoreErrorCode, ProblemType> = {
   code_expired: 'unauthorized',
   code_locked: 'unauthorized',
   code_revoked: 'unauthorized',
+  notifications_not_configured: 'malformed',
   ca_failure: 'serverInternal',
   store_unavailable: 'serverInternal',
   unauthorized: 'unauthorized',
@@ -159,6 +161,8 @@ export function toProblem(err: unknown): AcmeProblem {
     const status = err.code === 'not_found' ? 404 : err.code === 'store_unavailable' ? 503 : undefined;
     return new AcmeProblem(type, detail, { status, cause: err });
   }
+  // The HTTP glue's refusals (path, charset, method) say what is wrong; keep their status and message.
+  if (err instanceof HttpError) return new AcmeProblem('malformed', err.message, { status: err.status });
   const e = err as { type?: string; status?: number };
   if (e?.type === 'entity.too.large')
     return new AcmeProblem('malformed', 'The request body is too large', { status: 413 });
@@ -166,4 +170,15 @@ export function toProblem(err: unknown): AcmeProblem {
     return new AcmeProblem('malformed', undefined, { status: e.status, cause: err });
   }
   return new AcmeProblem('serverInternal', undefined, { cause: err });
+}
+
+/**
+ * A refusal the HTTP server writes by itself (431 head too large, 408 too slow, 400 unparsable) as a
+ * problem document, for the listener's client-error answers on /acme paths.
+ */
+export function problemWire(status: number, _code: string, message: string) {
+  return {
+    contentType: 'application/problem+json',
+    body: JSON.stringify(problem.malformed(message, { status }).toJSON()),
+  };
 }

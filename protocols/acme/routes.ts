@@ -6,6 +6,7 @@
  * before the status is written.
  */
 import express, { Router, type Request, type Response } from 'express';
+import { urlGuard } from '../../src/http/input-guard.js';
 import { defaultAcmeSettings, type Profile } from '../../src/core/profiles/profile.js';
 import type { AcmeContext, AcmeDeps, AcmeHandler, AcmeResponse } from './context.js';
 import { joseContentType } from './jws/content-type.js';
@@ -176,7 +177,13 @@ export function acmeRouter(deps: AcmeDeps, options: { bodyLimit: string }): Rout
     res.setHeader('Link', link(deps.linker.directory(name), 'index'));
     next();
   });
+  router.use(urlGuard());
+  const notAllowed = (allowed: string) => (req: Request, res: Response) => {
+    res.setHeader('Allow', allowed);
+    writeProblem(res, problem.malformed(`Method ${req.method} not allowed; use ${allowed}`, { status: 405 }));
+  };
   router.get('/directory', serve(table[0] as Route, deps.options.defaultProfile));
+  router.all('/directory', notAllowed('GET'));
   const byPath = new Map<string, Route[]>();
   for (const route of table) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
   for (const [path, routes] of byPath) {
@@ -188,14 +195,7 @@ export function acmeRouter(deps: AcmeDeps, options: { bodyLimit: string }): Rout
       else router.head(full, handler);
     }
     // §6.3: reads other than the directory and newNonce are POST-as-GET; any other method is 405.
-    const allowed = routes.map((r) => r.method).join(', ');
-    router.all(full, (req, res) => {
-      res.setHeader('Allow', allowed);
-      writeProblem(
-        res,
-        problem.malformed(`Method ${req.method} not allowed; use ${allowed}`, { status: 405 }),
-      );
-    });
+    router.all(full, notAllowed(routes.map((r) => r.method).join(', ')));
   }
   router.use((_req, res) => {
     writeProblem(res, problem.malformed('No such ACME resource', { status: 404 }));

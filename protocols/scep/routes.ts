@@ -7,6 +7,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Core } from '../../src/core/core.js';
 import { isCoreError } from '../../src/core/errors.js';
+import { HttpError } from '../../src/http/errors.js';
+import { urlGuard } from '../../src/http/input-guard.js';
 import type { Profile } from '../../src/core/profiles/profile.js';
 import { ScepHttpError } from './errors.js';
 import type { ScepService } from './service.js';
@@ -35,6 +37,8 @@ async function resolveProfile(core: Core, name: string | undefined, fallback: st
 export function scepRoutes(options: ScepRoutesOptions): Router {
   const { core, service } = options;
   const router = Router();
+  // The query is left to transport.ts: a GET PKIOperation carries a whole message there.
+  router.use('/scep', urlGuard({ query: false }));
   router.use('/scep', express.raw({ type: () => true, limit: MAX_MESSAGE_BYTES * 2 }));
 
   const handle = async (req: Request, res: Response) => {
@@ -90,14 +94,17 @@ export function scepRoutes(options: ScepRoutesOptions): Router {
   router.all('/scep', handle);
   router.all('/scep/:profile', handle);
   router.all('/scep/:profile/*suffix', handle);
-  // Body-parser errors (too large, aborted) as plain text too.
+  // Path and body-parser errors (malformed path, too large, aborted) as plain text too.
   router.use('/scep', (err: unknown, _req: Request, res: Response, next: (err?: unknown) => void) => {
     const status = (err as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      res
-        .status(status)
-        .type('text/plain')
-        .send(status === 413 ? 'The request body is too large' : 'Bad request');
+      const reason =
+        err instanceof HttpError
+          ? err.message
+          : status === 413
+            ? 'The request body is too large'
+            : 'Bad request';
+      res.status(status).type('text/plain').send(reason);
       return;
     }
     next(err);

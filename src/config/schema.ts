@@ -106,6 +106,27 @@ export const configSchema = {
     env: 'GATEWAY_MAX_HEADER_SIZE',
     doc: 'Largest request head; SCEP devices send whole PKCS#7 messages in GET URLs',
   }),
+  'http.headersTimeoutMs': key({
+    schema: positive,
+    type: 'integer',
+    default: 10000,
+    env: 'GATEWAY_HEADERS_TIMEOUT_MS',
+    doc: 'Longest a client may take to send a request head (at most http.requestTimeoutMs); then 408 and the connection is closed',
+  }),
+  'http.requestTimeoutMs': key({
+    schema: positive,
+    type: 'integer',
+    default: 30000,
+    env: 'GATEWAY_REQUEST_TIMEOUT_MS',
+    doc: 'Longest a client may take to send a whole request, head and body; then 408 and the connection is closed',
+  }),
+  'http.maxConnectionsPerClient': key({
+    schema: z.coerce.number().int().min(0),
+    type: 'integer',
+    default: 64,
+    env: 'GATEWAY_MAX_CONNECTIONS_PER_CLIENT',
+    doc: 'Open connections one client address may hold on each listener of each process; further ones are closed at once (0: no limit)',
+  }),
   publicUrl: key({
     schema: url,
     type: 'url',

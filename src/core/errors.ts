@@ -18,6 +18,7 @@ export const coreErrorCodes = {
   code_expired: 'The enrolment code has expired',
   code_locked: 'The enrolment code is locked after too many failed attempts',
   code_revoked: 'The enrolment code has been revoked or used',
+  notifications_not_configured: 'No mail server or webhook is configured, so nobody can be notified',
   ca_failure: 'The certificate authority failed to issue',
   store_unavailable: 'The store is unavailable',
   unauthorized: 'Authentication failed',

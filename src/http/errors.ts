@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CoreError, coreErrorCodes, type CoreErrorCode } from '../core/errors.js';
+import { toJsonText } from './json.js';
 
 /** HTTP status of each core error on the JSON faces (admin API, health). */
 const statusOf: Record<CoreErrorCode, number> = {
@@ -18,6 +19,7 @@ const statusOf: Record<CoreErrorCode, number> = {
   code_expired: 403,
   code_locked: 423,
   code_revoked: 403,
+  notifications_not_configured: 409,
   ca_failure: 502,
   store_unavailable: 503,
   unauthorized: 401,
@@ -30,9 +32,36 @@ export const httpErrorCodes = {
   method_not_allowed: { status: 405, message: 'Method not allowed' },
   payload_too_large: { status: 413, message: 'The request body is too large' },
   malformed_json: { status: 400, message: 'The request body is not valid JSON' },
+  malformed_path: { status: 400, message: 'The request path is not valid percent-encoded UTF-8' },
+  nul_character: { status: 400, message: 'Text may not contain the NUL character (U+0000)' },
+  malformed_request: { status: 400, message: 'The request is not valid HTTP/1.1' },
+  request_timeout: { status: 408, message: 'The request was not received in time' },
   unsupported_media_type: { status: 415, message: 'Unsupported Content-Type' },
+  header_too_large: { status: 431, message: 'The request head (URL and headers) is too large' },
   internal: { status: 500, message: 'Internal error' },
 } as const;
+
+export type HttpErrorCode = keyof typeof httpErrorCodes;
+
+/**
+ * A refusal by the HTTP glue itself (path, body encoding, method), before any face looks at the
+ * request. Each face renders it in its own wire (JSON error, problem document, plain text).
+ */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  readonly status: number;
+  /** For http-errors-aware code (body-parser, Express): the message is meant for the client. */
+  readonly expose = true;
+
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string = httpErrorCodes[code].message,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.status = httpErrorCodes[code].status;
+  }
+}
 
 export interface JsonError {
   status: number;
@@ -47,6 +76,11 @@ export function toJsonError(err: unknown): JsonError {
       body: { code: err.code, message: err.message, details: err.details },
     };
   }
+  if (err instanceof HttpError) {
+    return { status: err.status, body: { code: err.code, message: err.message, details: err.details } };
+  }
+  // The router's own decoding of a path parameter, should a path reach it unchecked.
+  if (err instanceof URIError) return fromHttp('malformed_path');
   const e = err as { type?: string; status?: number; expose?: boolean };
   if (e?.type === 'entity.too.large') return fromHttp('payload_too_large');
   if (e?.type === 'entity.parse.failed') return fromHttp('malformed_json');
@@ -61,7 +95,7 @@ export function toJsonError(err: unknown): JsonError {
   return fromHttp('internal');
 }
 
-function fromHttp(code: keyof typeof httpErrorCodes): JsonError {
+function fromHttp(code: HttpErrorCode): JsonError {
   const { status, message } = httpErrorCodes[code];
   return { status, body: { code, message, details: {} } };
 }
@@ -77,7 +111,7 @@ export const jsonErrorBoundary: ErrorRequestHandler = (err, req, res, next) => {
   const { status, body } = toJsonError(err);
   if (status >= 500) req.log?.error({ err }, 'request failed');
   else req.log?.debug({ code: body.code }, 'request refused');
-  res.status(status).json(body);
+  res.status(status).type('application/json').send(toJsonText(body));
 };
 
 export { coreErrorCodes };

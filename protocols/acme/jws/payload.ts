@@ -1,3 +1,4 @@
+import { nulProblem } from '../../../src/http/input-guard.js';
 import { problem } from '../problems.js';
 import type { JwsRule } from './rule.js';
 
@@ -16,11 +17,13 @@ export const postAsGet: JwsRule = (ctx) => {
   ctx.payload = undefined;
 };
 
-/** Actions carry a JSON object payload. */
+/** Actions carry a JSON object payload, without U+0000 in any string (no store can hold it). */
 export const jsonPayload: JwsRule = (ctx) => {
   const value = decode(ctx.jws?.payload ?? '');
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw problem.malformed('The JWS payload must be a JSON object');
+  const nul = nulProblem(value, 'payload');
+  if (nul) throw problem.malformed(nul.message);
   ctx.payload = value;
 };
 

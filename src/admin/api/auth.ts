@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Core } from '../../core/core.js';
 import { CoreError } from '../../core/errors.js';
 import type { ApiToken } from '../../core/tokens/token.js';
-import { allows, type Permission } from './permissions.js';
+import { allows, refusalMessage, type Permission } from './permissions.js';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -27,7 +27,7 @@ export function authorize(permission: Permission): RequestHandler {
     const token = res.locals.token;
     if (!token) throw new CoreError('unauthorized');
     if (!allows(token.role, permission)) {
-      throw new CoreError('forbidden', `The ${token.role} role may not ${permission.replace('.', ' ')}`, {
+      throw new CoreError('forbidden', refusalMessage(token.role, permission), {
         details: { permission, role: token.role },
       });
     }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { httpErrorCodes } from '../../http/errors.js';
+import { permissionActions } from './permissions.js';
 import type { RouteSpec } from './route-table.js';
 import { errorBody } from './schemas.js';
 
@@ -57,14 +58,23 @@ export function openApiDocument(
               (spec.response.media ?? []).map((m) => [m, { schema: { type: 'string', format: 'binary' } }]),
             ),
       },
-      400: errorResponse('Invalid input (code invalid_input, malformed_json, …)'),
+      400: errorResponse(
+        'Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …)',
+      ),
       500: errorResponse('Internal error'),
     };
     if (spec.permission) {
       responses[401] = errorResponse('Missing, unknown or expired token (code unauthorized)');
-      responses[403] = errorResponse(`The role may not ${spec.permission} (code forbidden)`);
+      responses[403] = errorResponse(
+        `Roles that may not ${permissionActions[spec.permission]} (code forbidden)`,
+      );
     }
     if (spec.params) responses[404] = errorResponse('No such object (code not_found)');
+    if (spec.body) {
+      responses[415] = errorResponse(
+        'The body declares a charset other than UTF-8 (code unsupported_media_type)',
+      );
+    }
     for (const status of spec.errors ?? []) responses[status] ??= errorResponse('See the error code');
     const operation: Json = {
       operationId: spec.operationId,
@@ -89,7 +99,11 @@ export function openApiDocument(
       version: info.version,
       description:
         'Profiles, assets, P10/P12 enrolment, ACME/SCEP registration, the approval queue, enrolment codes, ' +
-        `certificate inventory and audit. Errors are {code, message, details}; codes: ${Object.keys(httpErrorCodes).join(', ')} and the core codes.`,
+        `certificate inventory and audit. Errors are {code, message, details}; codes: ${Object.keys(httpErrorCodes).join(', ')} and the core codes. ` +
+        'A method a path does not take is 405 with Allow (method_not_allowed; OPTIONS answers 204 with Allow). ' +
+        'Bodies are UTF-8 JSON; U+0000 is refused in paths, queries and bodies (nul_character). ' +
+        'The server answers a request head over http.maxHeaderSize with 431 (header_too_large) and a request not ' +
+        'received within http.headersTimeoutMs / http.requestTimeoutMs with 408 (request_timeout).',
     },
     servers: [{ url: info.serverUrl }],
     security: [{ bearer: [] }],

@@ -31,6 +31,36 @@ export const permissions = {
 
 export type Permission = keyof typeof permissions;
 
+/** What each permission lets a role do, as a person reads it: "The operator role may not <action>". */
+export const permissionActions: Record<Permission, string> = {
+  'self.read': 'read its own token',
+  'tokens.manage': 'manage API tokens',
+  'profiles.read': 'read profiles',
+  'profiles.write': 'change profiles',
+  'assets.read': 'read assets',
+  'assets.write': 'change assets',
+  enroll: 'enrol certificates',
+  'requests.read': 'read requests',
+  'requests.decide': 'decide requests',
+  'requests.manage': 'manage the approval queue',
+  'requests.note': 'add notes to requests',
+  'requests.download': 'download issued certificates',
+  'p12.download': 'download PKCS#12 files',
+  'codes.read': 'read enrolment codes',
+  'codes.reveal': 'reveal enrolment code secrets',
+  'codes.manage': 'manage enrolment codes',
+  'certificates.read': 'read certificates',
+  'certificates.revoke': 'revoke certificates',
+  'certificates.export': 'export the certificate inventory',
+  'audit.read': 'read the audit log',
+  'notifications.read': 'read notification deliveries',
+};
+
+/** The refusal a role gets for a permission it lacks. */
+export function refusalMessage(role: Role, permission: Permission): string {
+  return `The ${role} role may not ${permissionActions[permission]}`;
+}
+
 export function allows(role: Role, permission: Permission): boolean {
   return (permissions[permission] as readonly Role[]).includes(role);
 }

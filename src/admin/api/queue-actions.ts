@@ -11,7 +11,10 @@ import { route, type RouteSpec } from './route-table.js';
 import { auditView, enrollmentResult, idParams, listQuery, noteView, page } from './schemas.js';
 
 /** TLM's actions on one enrolment besides the decision: status, resends, internal notes, audit trail. */
-export function queueActionRoutes(core: Core, options: { basePath: string }): RouteSpec[] {
+export function queueActionRoutes(
+  core: Core,
+  options: { basePath: string; notificationChannels: boolean },
+): RouteSpec[] {
   const load = (id: string) => loadRequest(core, id);
   return [
     route({
@@ -47,8 +50,13 @@ export function queueActionRoutes(core: Core, options: { basePath: string }): Ro
       permission: 'requests.manage',
       params: idParams,
       response: { status: 202, schema: z.object({ queued: z.boolean() }) },
+      errors: [409],
       handler: async ({ params, actor }) => {
-        await resendApprovalNotification(core, { requestId: params.id, actor });
+        await resendApprovalNotification(core, {
+          requestId: params.id,
+          actor,
+          channelsConfigured: options.notificationChannels,
+        });
         return { queued: true };
       },
     }),

@@ -42,7 +42,10 @@ const listRequests = listQuery(['createdAt', 'updatedAt']).extend({
 });
 
 const decisionBody = z.object({ comment: z.string().max(2000).nullish() });
-const rejectBody = z.object({ comment: z.string().min(1).max(2000) });
+// The core refuses a rejection without a reason, with one message for this route and bulk-decision.
+const rejectBody = z.object({
+  comment: z.string().max(2000).nullish().describe('Required: the reason the requester is told'),
+});
 
 export function decisionView(result: DecisionResult) {
   if (result.outcome === 'issued') {
@@ -165,7 +168,12 @@ export function requestRoutes(core: Core): RouteSpec[] {
               subject: z.string(),
               dnsNames: z.array(z.string()),
               ipAddresses: z.array(z.string()),
-              publicKey: z.record(z.string(), z.unknown()),
+              publicKey: z.object({
+                algorithm: z.enum(['rsa', 'ec', 'ed25519', 'other']),
+                rsaBits: z.number().int().optional(),
+                curve: z.enum(['P-256', 'P-384', 'P-521']).optional(),
+                spkiDer: z.string().describe('The DER SubjectPublicKeyInfo, base64'),
+              }),
               signatureValid: z.boolean(),
             })
             .nullable()

@@ -7,6 +7,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Core } from '../../core/core.js';
 import type { ApiToken } from '../../core/tokens/token.js';
+import { toJsonText } from '../../http/json.js';
 import { actorOf, authenticate, authorize } from './auth.js';
 import type { Permission } from './permissions.js';
 import { parseInput } from './validate.js';
@@ -82,7 +83,7 @@ export function expressPath(path: string): string {
 async function send(res: Response, status: number, value: unknown): Promise<void> {
   if (value instanceof WithStatus) return send(res, value.status, value.value);
   if (!(value instanceof RawBody)) {
-    res.status(status).json(value);
+    res.status(status).type('application/json').send(toJsonText(value));
     return;
   }
   // attachment() guesses a type from the extension: the declared type is set after it.

@@ -1,6 +1,8 @@
 import express, { Router } from 'express';
 import type { Core } from '../../core/core.js';
 import { jsonErrorBoundary, jsonNotFound } from '../../http/errors.js';
+import { noNulInBody, urlGuard, utf8Body } from '../../http/input-guard.js';
+import { allowedMethods } from './allowed-methods.js';
 import { assetRoutes, type AdminUrls } from './assets.js';
 import { auditRoutes } from './audit.js';
 import { certificateRoutes } from './certificates.js';
@@ -22,6 +24,8 @@ export interface AdminApiOptions {
   urls?: AdminUrls;
   /** How long a P12 key waits for its download once issuable (default one hour). */
   p12KeyTtlMs?: number;
+  /** Whether a mail server or webhook is configured (default none): reminders need one. */
+  notificationChannels?: boolean;
 }
 
 export const apiBasePath = '/api/v1';
@@ -35,7 +39,10 @@ export function adminRouteTable(core: Core, options: AdminApiOptions): RouteSpec
     ...assetRoutes(core, urls),
     ...enrollmentRoutes(core, { p12KeyTtlMs: options.p12KeyTtlMs ?? 3_600_000, basePath: apiBasePath }),
     ...requestRoutes(core),
-    ...queueActionRoutes(core, { basePath: apiBasePath }),
+    ...queueActionRoutes(core, {
+      basePath: apiBasePath,
+      notificationChannels: options.notificationChannels ?? false,
+    }),
     ...downloadRoutes(core),
     ...codeRoutes(core, urls),
     ...certificateRoutes(core),
@@ -66,8 +73,11 @@ export function adminApi(core: Core, options: AdminApiOptions): Router {
     res.setHeader('cache-control', 'no-store');
     next();
   });
-  router.use(express.json({ limit: options.bodyLimit }));
-  mountRoutes(router, core, adminRouteTable(core, options));
+  router.use(urlGuard());
+  router.use(utf8Body, express.json({ limit: options.bodyLimit }), noNulInBody);
+  const table = adminRouteTable(core, options);
+  mountRoutes(router, core, table);
+  router.use(allowedMethods(table));
   router.use(jsonNotFound);
   router.use(jsonErrorBoundary);
   return router;

@@ -27,7 +27,7 @@ export type DecisionResult =
 export async function decide(deps: SubmitDeps, input: DecisionInput): Promise<DecisionResult> {
   const comment = input.comment?.trim() || null;
   if (input.decision === 'reject' && !comment) {
-    throw new CoreError('invalid_input', 'A rejection needs a reason', { details: { field: 'comment' } });
+    throw new CoreError('invalid_input', 'A reason is required to reject', { details: { field: 'comment' } });
   }
   const now = deps.clock.now();
   const decided = await deps.store.transaction(async (tx) => {

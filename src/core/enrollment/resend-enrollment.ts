@@ -21,11 +21,16 @@ export async function resendEnrollment(
       },
     );
   }
+  if (old.protocol === 'acme' || old.protocol === 'scep') {
+    throw new CoreError('invalid_state', 'ACME and SCEP clients resend their own requests', {
+      details: { protocol: old.protocol },
+    });
+  }
   if (old.protocol !== 'p10') {
-    throw new CoreError(
-      'invalid_state',
-      `A ${old.protocol} request is resent by its client or a new enrolment`,
-    );
+    // The key of a P12 request was made here and erased: only a new enrolment makes another.
+    throw new CoreError('invalid_state', 'A P12 request is not resent: start a new P12 enrolment', {
+      details: { protocol: old.protocol },
+    });
   }
   const result = await submit(deps, {
     protocol: old.protocol,

@@ -27,3 +27,11 @@ export interface NotificationSettings {
   /** Days before notAfter when the asset owner is told of a coming expiry. */
   expiryWarningDays: number;
 }
+
+/** Whether anyone can be told anything: a mail server, or webhooks with their signing key. */
+export function hasNotificationChannel(
+  settings: Pick<NotificationSettings, 'webhookUrls' | 'webhookSecret'>,
+  mail: boolean,
+): boolean {
+  return mail || (!!settings.webhookSecret && settings.webhookUrls.length > 0);
+}

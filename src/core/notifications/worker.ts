@@ -3,7 +3,12 @@ import type { Clock, Store } from '../ports.js';
 import { emailFor } from './messages.js';
 import type { OutboxDelivery, OutboxEvent } from './outbox.js';
 import { recipientsOf } from './recipients.js';
-import type { Mailer, NotificationSettings, WebhookSender } from './transports.js';
+import {
+  hasNotificationChannel,
+  type Mailer,
+  type NotificationSettings,
+  type WebhookSender,
+} from './transports.js';
 
 export interface WorkerDeps {
   store: Store;
@@ -129,8 +134,7 @@ export class NotificationWorker {
 
   /** Whether {@link recipientsOf} can name anyone at all. */
   #hasChannel(): boolean {
-    const { settings } = this.deps;
-    return this.deps.mailer !== null || (!!settings.webhookSecret && settings.webhookUrls.length > 0);
+    return hasNotificationChannel(this.deps.settings, this.deps.mailer !== null);
   }
 
   async #deliver(delivery: OutboxDelivery, event: OutboxEvent): Promise<void> {

@@ -46,6 +46,14 @@ export function translatePostgresError(err: unknown): unknown {
       details,
     });
   }
+  // character_not_in_repertoire (U+0000 in text), untranslatable_character (\u0000 in jsonb): the
+  // input, not the database, is at fault. The faces refuse NUL first; this is the safety net.
+  if (code === '22021' || code === '22P05') {
+    return new CoreError('invalid_input', 'Text may not contain the NUL character (U+0000)', {
+      cause: err,
+      details: { reason: 'nul_character' },
+    });
+  }
   // serialization_failure, deadlock_detected: another transaction changed the same rows.
   if (code === '40001' || code === '40P01') {
     return new CoreError('conflict', undefined, { cause: err });

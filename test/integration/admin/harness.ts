@@ -31,7 +31,11 @@ export const text: Parser = (res, callback) =>
 
 export const urls = { https: 'https://gw.test:8443', http: 'http://gw.test:8080' };
 
-export async function adminHarness(dialect: TestDialect): Promise<AdminHarness> {
+/** `notificationChannels`: whether the API is told that mail or webhooks are configured (default not). */
+export async function adminHarness(
+  dialect: TestDialect,
+  options: { notificationChannels?: boolean } = {},
+): Promise<AdminHarness> {
   const t = await testCore(dialect);
   const logs = new PassThrough();
   let logText = '';
@@ -41,7 +45,7 @@ export async function adminHarness(dialect: TestDialect): Promise<AdminHarness> 
     ca: t.ca,
     logger: createLogger('debug', logs),
     bodyLimit: '256kb',
-    admin: { urls, p12KeyTtlMs: 3_600_000 },
+    admin: { urls, p12KeyTtlMs: 3_600_000, notificationChannels: options.notificationChannels },
   });
   const users: [keyof AdminHarness['tokens'], Role][] = [
     ['root', 'admin'],

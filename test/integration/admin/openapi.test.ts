@@ -42,4 +42,22 @@ describe('the OpenAPI document', () => {
     expect(res.body).toMatchObject({ code: 'invalid_input', details: { issues: [{ path: 'body.name' }] } });
     expect(res.body.message).toMatch(/^body\.name/);
   });
+
+  it('When the document is read, Then it lists the 409 of a reminder nobody can send, the 415 of bodies, readable 403s and the server-level answers', async () => {
+    const doc = (await h.api.get('/api/v1/openapi.json')).body as {
+      info: { description: string };
+      paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
+    };
+    const resend = doc.paths['/requests/{id}/resend-approval-notification']?.post;
+    expect(Object.keys(resend?.responses ?? {})).toEqual(expect.arrayContaining(['202', '409']));
+    expect(doc.paths['/assets']?.post?.responses['415']?.description).toMatch(/UTF-8/);
+    expect(doc.paths['/assets']?.get?.responses['415']).toBeUndefined();
+    expect(doc.paths['/requests/{id}/approve']?.post?.responses['403']?.description).toMatch(
+      /decide requests/,
+    );
+    for (const code of ['method_not_allowed', 'header_too_large', 'request_timeout', 'nul_character']) {
+      expect(doc.info.description).toContain(code);
+    }
+    expect(doc.info.description).toMatch(/405 with Allow/);
+  });
 });

@@ -16,7 +16,7 @@ describe.each(dialects)('P10 enrolment and the approval queue on %s', (dialect) 
   let assetId: string;
 
   beforeAll(async () => {
-    h = await adminHarness(dialect);
+    h = await adminHarness(dialect, { notificationChannels: true });
   });
   afterAll(() => h.cleanup());
 

@@ -52,6 +52,8 @@ describe('translate (postgres)', () => {
     ['23505', 'conflict'],
     ['23503', 'invalid_input'],
     ['40001', 'conflict'],
+    ['22021', 'invalid_input'],
+    ['22P05', 'invalid_input'],
     ['57P01', 'store_unavailable'],
     ['08006', 'store_unavailable'],
     ['ECONNREFUSED', 'store_unavailable'],
