@@ -61,7 +61,7 @@ describe.each(dialects)('console repositories on %s', (dialect) => {
     expect(await store.consoleUsers.count()).toBe(1);
   });
 
-  it('When a session is ended twice, Then only the first ends it; ending all of a user ends only the open ones', async () => {
+  it('When a session is ended twice, Then only the first ends it; ending all of a user ends only the open ones; finished ones are purged', async () => {
     const u = user();
     await store.consoleUsers.create(u);
     const session = (n: number) => ({
@@ -85,5 +85,12 @@ describe.each(dialects)('console repositories on %s', (dialect) => {
       endReason: 'signed-out',
     });
     expect(await store.sessions.findByTokenHash(c.tokenHash)).toMatchObject({ endReason: 'user-changed' });
+
+    const open = session(20);
+    const expiredUnended = { ...session(0), expiresAt: at(100) };
+    for (const s of [open, expiredUnended]) await store.sessions.create(s);
+    expect(await store.sessions.deleteFinishedBefore(at(101))).toBe(4);
+    expect(await store.sessions.findByTokenHash(open.tokenHash)).toMatchObject({ endedAt: null });
+    expect(await store.sessions.findByTokenHash(a.tokenHash)).toBeNull();
   });
 });
