@@ -64,9 +64,12 @@ export function openApiDocument(
       500: errorResponse('Internal error'),
     };
     if (spec.permission) {
-      responses[401] = errorResponse('Missing, unknown or expired token (code unauthorized)');
+      responses[401] = errorResponse('Missing, unknown or expired token or session (code unauthorized)');
       responses[403] = errorResponse(
-        `Roles that may not ${permissionActions[spec.permission]} (code forbidden)`,
+        `Roles that may not ${permissionActions[spec.permission]} (code forbidden)` +
+          (spec.method === 'get'
+            ? ''
+            : '; with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid)'),
       );
     }
     if (spec.params) responses[404] = errorResponse('No such object (code not_found)');
@@ -103,12 +106,23 @@ export function openApiDocument(
         'A method a path does not take is 405 with Allow (method_not_allowed; OPTIONS answers 204 with Allow). ' +
         'Bodies are UTF-8 JSON; U+0000 is refused in paths, queries and bodies (nul_character). ' +
         'The server answers a request head over http.maxHeaderSize with 431 (header_too_large) and a request not ' +
-        'received within http.headersTimeoutMs / http.requestTimeoutMs with 408 (request_timeout).',
+        'received within http.headersTimeoutMs / http.requestTimeoutMs with 408 (request_timeout). ' +
+        'Every protected operation takes an API token (Authorization: Bearer) or the console session cookie ' +
+        'from POST /session; with the cookie, every POST, PUT, PATCH and DELETE also needs the header ' +
+        'X-CSRF-Token carrying the csrfToken of the session.',
     },
     servers: [{ url: info.serverUrl }],
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (egw_…)' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token (egw_…)' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'egw_session',
+          description: 'The console session (POST /session); state-changing calls also send X-CSRF-Token',
+        },
+      },
       schemas: { Error: schemaOf(errorBody, 'output') },
     },
     paths,

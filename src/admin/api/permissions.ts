@@ -8,6 +8,7 @@ import type { Role } from '../../core/tokens/token.js';
 export const permissions = {
   'self.read': ['admin', 'operator', 'approver', 'auditor'],
   'tokens.manage': ['admin'],
+  'users.manage': ['admin'],
   'profiles.read': ['admin', 'operator', 'approver', 'auditor'],
   'profiles.write': ['admin'],
   'assets.read': ['admin', 'operator', 'approver', 'auditor'],
@@ -33,8 +34,9 @@ export type Permission = keyof typeof permissions;
 
 /** What each permission lets a role do, as a person reads it: "The operator role may not <action>". */
 export const permissionActions: Record<Permission, string> = {
-  'self.read': 'read its own token',
+  'self.read': 'read who it is',
   'tokens.manage': 'manage API tokens',
+  'users.manage': 'manage console users',
   'profiles.read': 'read profiles',
   'profiles.write': 'change profiles',
   'assets.read': 'read assets',
