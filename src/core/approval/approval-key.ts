@@ -5,7 +5,7 @@
  * the retries land on one queue entry and one decision answers them all.
  */
 import { createHash } from 'node:crypto';
-import type { ApprovalPolicy, Protocol } from '../profiles/profile.js';
+import { defaultDecisionWindowHours, type ApprovalPolicy, type Protocol } from '../profiles/profile.js';
 
 /** What a face says a request is for. The face supplies the parts; this file owns the rule. */
 export interface ApprovalKeyParts {
@@ -14,8 +14,6 @@ export interface ApprovalKeyParts {
   /** The identifiers asked for, as the face types them (ACME: "dns:host.example", "ip:192.0.2.1"). */
   identifiers: readonly string[];
 }
-
-export const defaultDecisionWindowHours = 24;
 
 /**
  * A hex SHA-256 over the canonical parts: identifiers trimmed, lower-cased, deduplicated and sorted,

@@ -33,6 +33,9 @@ export interface ApprovalPolicy {
   decisionWindowHours?: number;
 }
 
+/** The decision window of a profile that does not set one. */
+export const defaultDecisionWindowHours = 24;
+
 export interface CodePolicy {
   ttlHours: number;
   maxAttempts: number;
@@ -157,7 +160,12 @@ export function defaultProfileSettings(): ProfileSettings {
     keyUsage: ['digitalSignature', 'keyEncipherment'],
     extendedKeyUsage: [ekuOids.serverAuth, ekuOids.clientAuth],
     domainPolicy: { allowedSuffixes: [], allowWildcards: true, allowIpAddresses: true },
-    approval: { required: false, approvers: 1, pendingTtlHours: 24 * 7, decisionWindowHours: 24 },
+    approval: {
+      required: false,
+      approvers: 1,
+      pendingTtlHours: 24 * 7,
+      decisionWindowHours: defaultDecisionWindowHours,
+    },
     protocols: ['acme', 'scep', 'p10', 'p12'],
     codePolicy: { ttlHours: 24 * 7, maxAttempts: 5 },
     scep: defaultScepSettings(),
