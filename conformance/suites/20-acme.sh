@@ -254,6 +254,37 @@ CONF
   check "lego account on an account-gated profile refused, approved in the queue, then issues" lego_account_gated
   check "certbot approval-gated order rejected, the order error names the reason" certbot_gated_rejected
 
+  # --- approval that outlives the client's patience: lego gives up after --cert.timeout; its runs
+  # land on one queue entry, and after the approval (profile approval.decisionWindowHours, 24 h by
+  # default) its next run is issued at finalize, without a second approval ---
+  pending_attempts() { # the attempt counts of the pending requests, one per line
+    curl -fsS --cacert "$ROOT_PEM" -H "Authorization: Bearer $APPROVER" "$GW_HTTPS/api/v1/requests?status=pending" |
+      node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const r of JSON.parse(s).items)console.log(r.attempts.count)})'
+  }
+  lego_late() {
+    timeout 120 lego --server "$GATED_DIRECTORY" --path "$ACME_WORK/lego-late" --email ops@example.test --accept-tos \
+      --cert.timeout 3 --domains lego-late.example.test --http --http.port "127.0.0.1:$ACME_HTTP01_PORT" run
+  }
+  lego_gated_after_timeout() {
+    ! lego_late >"$ACME_WORK/lego-late-1.out" 2>&1 && grep -q 'time limit exceeded' "$ACME_WORK/lego-late-1.out" &&
+      ! lego_late >"$ACME_WORK/lego-late-2.out" 2>&1 && [ "$(pending_attempts)" = 2 ] &&
+      decide_pending approve && [ -z "$(pending_attempts)" ] &&
+      lego_late >"$ACME_WORK/lego-late-3.out" 2>&1 &&
+      issued_by_gateway "$ACME_WORK/lego-late/certificates/lego-late.example.test.crt" && [ -z "$(pending_attempts)" ]
+  }
+  # After the rejection above, certbot's next run is refused at finalize (403 unauthorized) with the
+  # reason; this certbot (2.1 on Python 3.11) prints "AttributeError" for any ACME error (certbot
+  # issue 9539, fixed in 2.2), so the reason is read from its debug log.
+  certbot_gated_rejected_again() {
+    ! CB="$ACME_WORK/certbot-gated" DIRECTORY="$GATED_DIRECTORY" certbot_run certonly --standalone \
+      --http-01-port "$ACME_HTTP01_PORT" --http-01-address 127.0.0.1 --agree-tos -m ops@example.test \
+      -d certbot-gated.example.test >"$ACME_WORK/gated-reject-2.out" 2>&1 &&
+      grep -q 'error:unauthorized :: .*an approver rejected the same request at .*: conformance says no' \
+        "$ACME_WORK/certbot-gated/logs/letsencrypt.log" && [ -z "$(pending_attempts)" ]
+  }
+  check "lego approval-gated runs that timed out wait on one queue entry; after approval the next run is issued at once" lego_gated_after_timeout
+  check "certbot's next run after a rejection is refused at finalize with the reason, nothing queued" certbot_gated_rejected_again
+
   # --- dns-01 (a wildcard; lego's exec provider writes the TXT record into the test DNS) and tls-alpn-01 ---
   cat >"$ACME_WORK/dns-hook.sh" <<HOOK
 #!/bin/sh

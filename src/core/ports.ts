@@ -67,8 +67,17 @@ export interface RequestRepository {
     id: string,
     from: RequestStatus,
     patch: Pick<EnrollmentRequest, 'status' | 'updatedAt'> &
-      Partial<Pick<EnrollmentRequest, 'reason' | 'certificateSerial'>>,
+      Partial<Pick<EnrollmentRequest, 'reason' | 'certificateSerial' | 'decidedAt'>>,
   ): Promise<boolean>;
+  /** The pending request with this approval key (at most one); inside a transaction, row-locked. */
+  findPendingByApprovalKey(approvalKey: string): Promise<EnrollmentRequest | null>;
+  /** The request with this approval key decided most recently, at `since` or later; null when none. */
+  latestDecision(approvalKey: string, since: Date): Promise<EnrollmentRequest | null>;
+  /**
+   * Compare-and-set on the status: counts one more attempt and, with `replace`, makes the attempt's
+   * CSR and protocol handle the request's. False when the request is no longer in `from`.
+   */
+  addAttempt(id: string, from: RequestStatus, attempt: RequestAttempt): Promise<boolean>;
   list(
     filter?: {
       status?: RequestStatus;
@@ -80,6 +89,13 @@ export interface RequestRepository {
   ): Promise<Page<EnrollmentRequest>>;
   /** Pending requests whose expiresAt is before `now`. */
   listExpired(now: Date, limit: number): Promise<EnrollmentRequest[]>;
+}
+
+/** One more submission of a request that is already in the queue or decided. */
+export interface RequestAttempt {
+  at: Date;
+  /** The newest attempt's CSR and protocol handle; absent when the attempt only counts. */
+  replace?: Pick<EnrollmentRequest, 'subject' | 'csrPem' | 'csrSha256' | 'externalRef'>;
 }
 
 export interface ApprovalRepository {

@@ -83,6 +83,23 @@ async function recheckCaa(
   }
 }
 
+/**
+ * The earlier order whose request this order's finalize joined: the certificate will be issued for
+ * this order's CSR (its client holds that key), so the earlier order can never be valid. It ends
+ * `invalid` (§7.1.6) naming its successor, rather than `processing` until it expires.
+ */
+async function supersede(deps: AcmeDeps, name: string, orderId: string, successor: Order): Promise<void> {
+  const earlier = await deps.store.orders.get(orderId);
+  if (earlier?.status !== 'processing' || earlier.accountId !== successor.accountId) return;
+  const error = problem.unauthorized(
+    `A newer order for the same identifiers (${deps.linker.order(name, successor.id)}) took over this order's request for approval; the certificate is issued to that order`,
+  );
+  await deps.store.orders.update(
+    { ...earlier, status: 'invalid', error: error.toJSON(), updatedAt: deps.core.clock.now() },
+    'processing',
+  );
+}
+
 export const finalize: AcmeHandler = async (ctx, deps) => {
   await mayOrder(ctx, deps);
   const account = accountOf(ctx);
@@ -120,6 +137,12 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
       externalRef: order.id,
       dnsNames: order.identifiers.filter((i) => i.type === 'dns').map((i) => i.value),
       ipAddresses: order.identifiers.filter((i) => i.type === 'ip').map((i) => i.value),
+      // A client that gave up waiting for an approver orders again: the same queue entry, and the
+      // decision answers its next run.
+      approvalKey: {
+        account: account.id,
+        identifiers: order.identifiers.map((i) => `${i.type}:${i.value}`),
+      },
     });
   } catch (err) {
     const failure = toProblem(err);
@@ -138,7 +161,9 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
       certificatePem: result.certificate.pem,
     };
   } else if (result.outcome === 'rejected') {
-    // A policy refusal (key or names) answers as the error it is, and the order is left invalid with it.
+    // A policy refusal (key or names), or an approver's rejection of the same account and identifiers
+    // within the decision window, answers finalize as the error it is (certbot and lego print a failed
+    // POST's problem detail as it is), and the order is left invalid with it.
     const refusal = new AcmeProblem(
       toProblem(result.error).type,
       `The certificate request was refused: ${result.error.message}`,
@@ -149,6 +174,8 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
     );
     throw refusal;
   } else {
+    if (result.outcome === 'pending' && result.supersededRef)
+      await supersede(deps, name, result.supersededRef, processing);
     return orderResponse(deps, name, processing);
   }
   next.updatedAt = deps.core.clock.now();

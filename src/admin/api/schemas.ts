@@ -61,6 +61,12 @@ export const approvalPolicy = z.object({
     .int()
     .min(1)
     .max(24 * 365),
+  decisionWindowHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 365)
+    .optional(),
 });
 export const codePolicy = z.object({
   ttlHours: z
@@ -158,6 +164,14 @@ export const requestView = z.object({
   createdAt: date,
   updatedAt: date,
   expiresAt: date.nullable(),
+  attempts: z
+    .object({ count: z.number().int().min(1), lastAt: date })
+    .describe('Submissions this request stands for: an ACME client that ordered again while it waited'),
+  decidedAt: date.nullable().describe('When it was approved or rejected'),
+  coveredBy: z
+    .string()
+    .nullable()
+    .describe("The request whose approval, within the profile's decision window, issued this one"),
 });
 
 export const certificateView = z.object({

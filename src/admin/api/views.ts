@@ -9,8 +9,12 @@ function omit<T extends object, K extends keyof T>(value: T, keys: readonly K[])
   ) as Omit<T, K>;
 }
 
+/** The approval key is an internal hash; the attempts it gathered are shown as one object. */
 export function requestOut(r: EnrollmentRequest) {
-  return omit(r, ['csrPem', 'csrSha256', 'signerKeySha256']);
+  return {
+    ...omit(r, ['csrPem', 'csrSha256', 'signerKeySha256', 'approvalKey', 'attempts', 'lastAttemptAt']),
+    attempts: { count: r.attempts, lastAt: r.lastAttemptAt },
+  };
 }
 
 export function certificateOut(c: CertificateRecord) {

@@ -3,6 +3,7 @@ import { issueApproved, type Issued } from '../enrollment/issue.js';
 import type { EnrollmentRequest } from '../enrollment/request.js';
 import { resolveProfile, type SubmitDeps } from '../enrollment/submit.js';
 import { CoreError, isCoreError } from '../errors.js';
+import { expireRequest } from './expire.js';
 
 export interface DecisionInput {
   requestId: string;
@@ -60,7 +61,8 @@ export async function decide(deps: SubmitDeps, input: DecisionInput): Promise<De
           : 'pending';
     if (status !== 'pending') {
       const reason = status === 'rejected' ? comment : null;
-      if (!(await tx.requests.transition(request.id, 'pending', { status, reason, updatedAt: now }))) {
+      const patch = { status, reason, updatedAt: now, decidedAt: now } as const;
+      if (!(await tx.requests.transition(request.id, 'pending', patch))) {
         throw new CoreError('conflict', 'The request was decided concurrently');
       }
     }
@@ -82,6 +84,7 @@ export async function decide(deps: SubmitDeps, input: DecisionInput): Promise<De
         status,
         reason: status === 'rejected' ? comment : request.reason,
         updatedAt: now,
+        decidedAt: status === 'pending' ? null : now,
       } as EnrollmentRequest,
       approvals,
     };
@@ -99,26 +102,9 @@ export async function decide(deps: SubmitDeps, input: DecisionInput): Promise<De
 
 /** Moves pending requests past their expiry to `expired`; returns how many it moved. */
 export async function expirePending(deps: Pick<SubmitDeps, 'store' | 'clock'>, batch = 100): Promise<number> {
-  const now = deps.clock.now();
   let moved = 0;
-  for (const request of await deps.store.requests.listExpired(now, batch)) {
-    await deps.store.transaction(async (tx) => {
-      if (
-        await tx.requests.transition(request.id, 'pending', {
-          status: 'expired',
-          reason: 'No decision before the request expired',
-          updatedAt: now,
-        })
-      ) {
-        moved++;
-        await appendAudit(tx, deps.clock, {
-          actor: 'system',
-          action: 'request.expired',
-          targetType: 'request',
-          targetId: request.id,
-        });
-      }
-    });
+  for (const request of await deps.store.requests.listExpired(deps.clock.now(), batch)) {
+    if (await deps.store.transaction((tx) => expireRequest(tx, deps.clock, request.id))) moved++;
   }
   return moved;
 }

@@ -68,6 +68,18 @@ export interface EnrollmentRequest {
   createdAt: Date;
   updatedAt: Date;
   expiresAt: Date | null;
+  /**
+   * What makes a retry the same question to the approvers (see approval/approval-key.ts): an ACME
+   * account and its identifier set. Null where the face gives none (SCEP keys by transactionID).
+   */
+  approvalKey: string | null;
+  /** Submissions this request stands for: 1, plus each retry that joined it. */
+  attempts: number;
+  lastAttemptAt: Date;
+  /** When it was approved or rejected: a decision window counts from here. */
+  decidedAt: Date | null;
+  /** The earlier request whose approval, within the profile's decision window, issued this one. */
+  coveredBy: string | null;
 }
 
 export interface Approval {

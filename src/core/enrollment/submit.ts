@@ -4,7 +4,9 @@ import { appendAudit } from '../audit/audit-log.js';
 import type { NewAuditEvent } from '../audit/event.js';
 import { parseCsr, type ParsedCsr } from '../csr/parse.js';
 import { toPem } from '../../../ca/pki/pem.js';
-import { CoreError } from '../errors.js';
+import { CoreError, isCoreError } from '../errors.js';
+import { approvalKeyOf, type ApprovalKeyParts } from '../approval/approval-key.js';
+import { meetEarlierAttempts } from '../approval/retries.js';
 import { checkDomainPolicy, isDnsName } from '../policy/domain-policy.js';
 import type { PolicyFinding } from '../policy/finding.js';
 import { checkKeyPolicy } from '../policy/key-policy.js';
@@ -30,12 +32,24 @@ export interface SubmitInput {
   externalRef?: string | null;
   /** See EnrollmentRequest.signerKeySha256. */
   signerKeySha256?: string | null;
+  /**
+   * What makes a retry of this request the same question to the approvers (ACME: the account and
+   * the order's identifiers). With it, a retry joins the pending request, and a decision answers
+   * retries for the profile's `approval.decisionWindowHours` (see approval/retries.ts).
+   */
+  approvalKey?: ApprovalKeyParts;
   dryRun?: boolean;
 }
 
 export type SubmitResult =
   | ({ outcome: 'issued' } & Issued)
-  | { outcome: 'pending'; request: EnrollmentRequest; approvalsNeeded: number }
+  | {
+      outcome: 'pending';
+      request: EnrollmentRequest;
+      approvalsNeeded: number;
+      /** The protocol handle of the earlier attempt this one took over from, when it joined one. */
+      supersededRef?: string | null;
+    }
   | { outcome: 'rejected'; request: EnrollmentRequest | null; findings: PolicyFinding[]; error: CoreError }
   | {
       outcome: 'dry-run';
@@ -156,7 +170,15 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
     updatedAt: now,
     expiresAt:
       approvalsNeeded > 0 ? new Date(now.getTime() + profile.approval.pendingTtlHours * 3_600_000) : null,
+    approvalKey: input.approvalKey ? approvalKeyOf(input.protocol, profile.id, input.approvalKey) : null,
+    attempts: 1,
+    lastAttemptAt: now,
+    decidedAt: null,
+    coveredBy: null,
   };
+  // A retry of a request that waits for, or already has, a decision.
+  const earlier = status === 'pending' ? await meetEarlierAttempts(deps, profile, request) : null;
+  if (earlier) return earlier;
 
   const accepted: NewAuditEvent = {
     actor: input.requester,
@@ -176,10 +198,20 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
     return { outcome: 'issued', ...(await issueImmediately(deps, request, profile, accepted)) };
   }
 
-  await deps.store.appendTransaction(async (tx) => {
-    await tx.requests.create(request);
-    await appendAudit(tx, deps.clock, accepted);
-  });
+  try {
+    await deps.store.appendTransaction(async (tx) => {
+      await tx.requests.create(request);
+      await appendAudit(tx, deps.clock, accepted);
+    });
+  } catch (err) {
+    // Two retries raced to open the key's one pending entry: the loser joins the winner's.
+    const joined =
+      request.approvalKey && isCoreError(err, 'conflict')
+        ? await meetEarlierAttempts(deps, profile, request)
+        : null;
+    if (joined) return joined;
+    throw err;
+  }
   if (refused) return { outcome: 'rejected', request, findings, error: refused };
   return { outcome: 'pending', request, approvalsNeeded };
 }

@@ -26,7 +26,15 @@ export interface ApprovalPolicy {
   approvers: number;
   /** A pending request expires after this many hours. */
   pendingTtlHours: number;
+  /**
+   * How long an approval or rejection answers the same account's next requests for the same
+   * identifiers (ACME), in hours; 0: every request waits for its own decision. Absent: 24.
+   */
+  decisionWindowHours?: number;
 }
+
+/** The decision window of a profile that does not set one. */
+export const defaultDecisionWindowHours = 24;
 
 export interface CodePolicy {
   ttlHours: number;
@@ -153,7 +161,12 @@ export function defaultProfileSettings(): ProfileSettings {
     keyUsage: ['digitalSignature', 'keyEncipherment'],
     extendedKeyUsage: [ekuOids.serverAuth, ekuOids.clientAuth],
     domainPolicy: { allowedSuffixes: [], allowWildcards: true, allowIpAddresses: true },
-    approval: { required: false, approvers: 1, pendingTtlHours: 24 * 7 },
+    approval: {
+      required: false,
+      approvers: 1,
+      pendingTtlHours: 24 * 7,
+      decisionWindowHours: defaultDecisionWindowHours,
+    },
     protocols: ['acme', 'scep', 'p10', 'p12'],
     codePolicy: { ttlHours: 24 * 7, maxAttempts: 5 },
     scep: defaultScepSettings(),

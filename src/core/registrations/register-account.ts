@@ -48,6 +48,11 @@ export async function submitAccountRegistration(
     createdAt: now,
     updatedAt: now,
     expiresAt: new Date(now.getTime() + profile.approval.pendingTtlHours * 3_600_000),
+    approvalKey: null,
+    attempts: 1,
+    lastAttemptAt: now,
+    decidedAt: null,
+    coveredBy: null,
   };
   await deps.store.appendTransaction(async (tx) => {
     await tx.requests.create(request);

@@ -13,6 +13,7 @@ import * as adminSchema from './20261121f-admin-schema.js';
 import * as requestKind from './20261122a-request-kind.js';
 import * as caRollover from './20261122b-ca-rollover.js';
 import * as acmeRateCounts from './20261122c-acme-rate-counts.js';
+import * as approvalWindow from './20261201a-approval-window.js';
 import * as consoleUsers from './20261201d-console-users.js';
 import * as scepPollBinding from './20261201e-scep-poll-binding.js';
 
@@ -26,6 +27,7 @@ export const migrations: readonly { name: string; migration: Knex.Migration }[] 
   { name: '20261122a-request-kind', migration: requestKind },
   { name: '20261122b-ca-rollover', migration: caRollover },
   { name: '20261122c-acme-rate-counts', migration: acmeRateCounts },
+  { name: '20261201a-approval-window', migration: approvalWindow },
   { name: '20261201d-console-users', migration: consoleUsers },
   { name: '20261201e-scep-poll-binding', migration: scepPollBinding },
 ];

@@ -1,5 +1,5 @@
 import type { EnrollmentRequest, RequestKind, RequestStatus } from '../../core/enrollment/request.js';
-import type { ListOptions, Page, RequestRepository } from '../../core/ports.js';
+import type { ListOptions, Page, RequestAttempt, RequestRepository } from '../../core/ports.js';
 import type { Protocol } from '../../core/profiles/profile.js';
 import type { Dialect } from '../db.js';
 import {
@@ -35,6 +35,11 @@ export interface RequestRow {
   created_at: DbTimestamp;
   updated_at: DbTimestamp;
   expires_at: DbTimestamp | null;
+  approval_key: string | null;
+  attempts: number | string;
+  last_attempt_at: DbTimestamp | null;
+  decided_at: DbTimestamp | null;
+  covered_by: string | null;
 }
 
 export function toRow(request: EnrollmentRequest): RequestRow {
@@ -59,6 +64,11 @@ export function toRow(request: EnrollmentRequest): RequestRow {
     created_at: request.createdAt,
     updated_at: request.updatedAt,
     expires_at: request.expiresAt,
+    approval_key: request.approvalKey,
+    attempts: request.attempts,
+    last_attempt_at: request.lastAttemptAt,
+    decided_at: request.decidedAt,
+    covered_by: request.coveredBy,
   };
 }
 
@@ -84,6 +94,11 @@ export function toDomain(row: RequestRow): EnrollmentRequest {
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
     expiresAt: toDateOrNull(row.expires_at),
+    approvalKey: row.approval_key,
+    attempts: toNumber(row.attempts),
+    lastAttemptAt: toDate(row.last_attempt_at ?? row.created_at),
+    decidedAt: toDateOrNull(row.decided_at),
+    coveredBy: row.covered_by,
   };
 }
 
@@ -128,11 +143,48 @@ export class KnexRequestRepository implements RequestRepository {
     id: string,
     from: RequestStatus,
     patch: Pick<EnrollmentRequest, 'status' | 'updatedAt'> &
-      Partial<Pick<EnrollmentRequest, 'reason' | 'certificateSerial'>>,
+      Partial<Pick<EnrollmentRequest, 'reason' | 'certificateSerial' | 'decidedAt'>>,
   ): Promise<boolean> {
     const changes: Partial<RequestRow> = { status: patch.status, updated_at: patch.updatedAt };
     if (patch.reason !== undefined) changes.reason = patch.reason;
     if (patch.certificateSerial !== undefined) changes.certificate_serial = patch.certificateSerial;
+    if (patch.decidedAt !== undefined) changes.decided_at = patch.decidedAt;
+    const changed = await this.db(table).where({ id, status: from }).update(changes);
+    return changed === 1;
+  }
+
+  /** SELECT … FOR UPDATE on PostgreSQL, like getForUpdate: an attempt and a decision take turns. */
+  async findPendingByApprovalKey(approvalKey: string): Promise<EnrollmentRequest | null> {
+    const query = this.db(table).where({ approval_key: approvalKey, status: 'pending' }).first();
+    if (this.dialect === 'postgres') query.forUpdate();
+    const row = (await query) as RequestRow | undefined;
+    return row ? toDomain(row) : null;
+  }
+
+  async latestDecision(approvalKey: string, since: Date): Promise<EnrollmentRequest | null> {
+    const row = (await this.db(table)
+      .where({ approval_key: approvalKey })
+      .where('decided_at', '>=', since)
+      .orderBy([
+        { column: 'decided_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first()) as RequestRow | undefined;
+    return row ? toDomain(row) : null;
+  }
+
+  async addAttempt(id: string, from: RequestStatus, attempt: RequestAttempt): Promise<boolean> {
+    const changes: Record<string, unknown> = {
+      attempts: this.db.raw('attempts + 1'),
+      last_attempt_at: attempt.at,
+    };
+    if (attempt.replace) {
+      changes.subject = attempt.replace.subject;
+      changes.csr_pem = attempt.replace.csrPem;
+      changes.csr_sha256 = attempt.replace.csrSha256;
+      changes.external_ref = attempt.replace.externalRef;
+      changes.updated_at = attempt.at;
+    }
     const changed = await this.db(table).where({ id, status: from }).update(changes);
     return changed === 1;
   }

@@ -77,6 +77,11 @@ export function request(profileId: string, overrides: Partial<EnrollmentRequest>
     createdAt: at(0),
     updatedAt: at(0),
     expiresAt: at(7 * 24 * 3600_000),
+    approvalKey: null,
+    attempts: 1,
+    lastAttemptAt: at(0),
+    decidedAt: null,
+    coveredBy: null,
     ...overrides,
   };
 }
