@@ -17,9 +17,10 @@ import type { Config } from './config/schema.js';
 import { appendAudit } from './core/audit/audit-log.js';
 import { Core } from './core/core.js';
 import { systemClock } from './core/ports.js';
-import { deriveKeys } from './core/secrets/keys.js';
+import { deriveKeys, type DerivedKeys } from './core/secrets/keys.js';
 import { pkiPaths } from './http/pki-routes.js';
 import { openStore, type KnexStore } from './store/knex-store.js';
+import { migrateLatest } from './store/migrate.js';
 import { createAcmeFace, type AcmeOptions } from '../protocols/acme/index.js';
 import { createAcmeStore } from './store/acme/acme-store.js';
 import { createScepFace } from '../protocols/scep/index.js';
@@ -73,35 +74,53 @@ export async function openGateway(
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const keys = deriveKeys(masterKey(config, dataDir, logger));
-  // openStore migrates to the latest schema before it returns.
-  const store = await openStore({ url: config.databaseUrl, dataDir, poolMax: config['database.poolMax'] });
+  const store = await openStore({
+    url: config.databaseUrl,
+    dataDir,
+    poolMax: config['database.poolMax'],
+    migrate: false,
+  });
   try {
-    const ca = await LocalCa.open({
-      store: store.caStore,
-      passphrase: keys.caPassphrase,
-      keyAlgorithm: config['ca.keyAlgorithm'],
-      commonName: config['ca.commonName'],
-      rootValidityDays: config['ca.rootValidityDays'],
-      issuingValidityDays: config['ca.issuingValidityDays'],
-      crlValidityHours: config['ca.crlValidityHours'],
-      crlUrl: urls.http + pkiPaths.crl,
-      caIssuersUrl: urls.http + pkiPaths.issuingCertificate,
-    });
-    const core = new Core({ store, ca, clock: systemClock, keys });
-    const rootCertificatePath = join(dataDir, 'root-ca.pem');
-    writeWhole(rootCertificatePath, ca.rootCertificatePem);
-    if (await core.ensureDefaultProfile(config.defaultProfile)) {
-      logger.info({ profile: config.defaultProfile }, 'created the default certificate profile');
-    }
-    let bootstrapToken: string | null = null;
-    if ((await store.tokens.count()) === 0) {
-      bootstrapToken = (await core.createToken({ subject: 'admin', role: 'admin', actor: 'system' })).token;
-    }
-    return { store, ca, core, rootCertificatePath, bootstrapToken, nonceKey: keys.nonceKey };
+    // Instances started together on one database migrate and bootstrap one after the other.
+    return await store.withStartupLock(() => bootstrap(config, logger, urls, store, keys, dataDir));
   } catch (err) {
     await store.close();
     throw err;
   }
+}
+
+/** Migrations, then what the first start creates: the CA, the default profile, the first token. */
+async function bootstrap(
+  config: Config,
+  logger: Logger,
+  urls: { https: string; http: string },
+  store: KnexStore,
+  keys: DerivedKeys,
+  dataDir: string,
+): Promise<Gateway> {
+  await migrateLatest(store.knex);
+  const ca = await LocalCa.open({
+    store: store.caStore,
+    passphrase: keys.caPassphrase,
+    keyAlgorithm: config['ca.keyAlgorithm'],
+    commonName: config['ca.commonName'],
+    rootValidityDays: config['ca.rootValidityDays'],
+    issuingValidityDays: config['ca.issuingValidityDays'],
+    crlValidityHours: config['ca.crlValidityHours'],
+    crlUrl: urls.http + pkiPaths.crl,
+    caIssuersUrl: urls.http + pkiPaths.issuingCertificate,
+  });
+  const core = new Core({ store, ca, clock: systemClock, keys });
+  const rootCertificatePath = join(dataDir, 'root-ca.pem');
+  writeWhole(rootCertificatePath, ca.rootCertificatePem);
+  if (await core.ensureDefaultProfile(config.defaultProfile)) {
+    logger.info({ profile: config.defaultProfile }, 'created the default certificate profile');
+  }
+  let bootstrapToken: string | null = null;
+  if ((await store.tokens.count()) === 0) {
+    bootstrapToken = (await core.createToken({ subject: 'admin', role: 'admin', actor: 'system' })).token;
+  }
+  return { store, ca, core, rootCertificatePath, bootstrapToken, nonceKey: keys.nonceKey };
 }
 
 export interface RunningGateway extends Gateway {

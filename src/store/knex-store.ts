@@ -30,6 +30,7 @@ import { execScript } from './dialect/sqlite-client.js';
 import type { DatabaseOptions, Dialect } from './db.js';
 import { guard, guarded } from './errors.js';
 import { migrateLatest } from './migrate.js';
+import { withStartupLock } from './startup-lock.js';
 import { KnexLocalCaStore } from './repositories/ca-material.js';
 import { createRepositories } from './repositories/index.js';
 
@@ -136,6 +137,14 @@ export class KnexStore implements Store {
     });
   }
 
+  /**
+   * Runs `work` (migrations, the first-start bootstrap) while no other instance sharing the database
+   * runs its own: see startup-lock.ts. Not reentrant: `work` must not call it again.
+   */
+  withStartupLock<T>(work: () => Promise<T>): Promise<T> {
+    return withStartupLock(this.knex, work);
+  }
+
   ping(): Promise<void> {
     return guard(this.dialect, async () => {
       await this.knex.raw('select 1');
@@ -147,12 +156,15 @@ export class KnexStore implements Store {
   }
 }
 
-/** Opens the database, migrates it unless told not to, and checks the connection. */
+/**
+ * Opens the database, migrates it (under the startup lock) unless told not to, and checks the
+ * connection.
+ */
 export async function openStore(options: StoreOptions): Promise<KnexStore> {
   const store = new KnexStore(createDatabase(options));
   try {
     if (options.migrate === false) await store.ping();
-    else await migrateLatest(store.knex);
+    else await store.withStartupLock(() => migrateLatest(store.knex));
   } catch (err) {
     await store.close();
     throw err;
