@@ -231,6 +231,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       newOrdersPerAccountPerHour: config['acme.rateLimit.newOrdersPerAccountPerHour'],
       failedValidationsPerAccountPerHour: config['acme.rateLimit.failedValidationsPerAccountPerHour'],
     },
+    retention: { orderDays: config['retention.acmeOrderDays'] },
     validation: {
       dnsResolver: config['acme.dnsResolver'],
       http01Port: config['acme.http01Port'],

@@ -426,6 +426,20 @@ export const configSchema = {
     doc: 'HMAC-SHA256 key of the X-Gateway-Signature header (sha256=hex over "<timestamp>.<body>"); webhooks are off without it',
     secret: true,
   }),
+  'retention.acmeOrderDays': key({
+    schema: z.coerce.number().int().min(0),
+    type: 'integer',
+    default: 30,
+    env: 'GATEWAY_RETENTION_ACME_ORDER_DAYS',
+    doc: 'Days an abandoned ACME order (pending, ready or invalid) or authorization is kept after it expired; then deleted. Valid orders, certificates and the audit log are kept',
+  }),
+  'retention.outboxDays': key({
+    schema: z.coerce.number().int().min(0),
+    type: 'integer',
+    default: 30,
+    env: 'GATEWAY_RETENTION_OUTBOX_DAYS',
+    doc: 'Days a sent or dead notification delivery, and its event, is kept; then deleted',
+  }),
   'p12.keyTtlMinutes': key({
     schema: positive,
     type: 'integer',

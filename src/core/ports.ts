@@ -209,6 +209,14 @@ export interface OutboxRepository {
   listDeliveries(
     filter?: { status?: DeliveryStatus; eventId?: string } & ListOptions,
   ): Promise<Page<OutboxDelivery>>;
+  /** Deletes up to `limit` sent or dead deliveries created before `before`; returns how many. */
+  purgeFinishedDeliveries(before: Date, limit: number): Promise<number>;
+  /**
+   * Deletes up to `limit` events created before `before` that are fanned out and have no delivery
+   * left; returns how many. Events with a dedupe key are kept (at most one per certificate), so a
+   * certificate is never warned of twice.
+   */
+  purgeDeliveredEvents(before: Date, limit: number): Promise<number>;
 }
 
 export type SortOrder = 'asc' | 'desc';

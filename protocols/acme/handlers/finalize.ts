@@ -135,7 +135,6 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
       ...processing,
       status: 'valid',
       certificateSerial: result.certificate.serialNumber,
-      certificatePem: result.certificate.pem,
     };
   } else if (result.outcome === 'rejected') {
     // A policy refusal (key or names) answers as the error it is, and the order is left invalid with it.
