@@ -14,9 +14,8 @@ import { buildApp } from './app.js';
 import { startAdminBackground } from './admin/notifications/background.js';
 import { publicUrls } from './config/load.js';
 import type { Config } from './config/schema.js';
-import { appendAudit } from './core/audit/audit-log.js';
 import { Core } from './core/core.js';
-import { systemClock } from './core/ports.js';
+import { systemClock, type Clock } from './core/ports.js';
 import { deriveKeys, type DerivedKeys } from './core/secrets/keys.js';
 import { pkiPaths } from './http/pki-routes.js';
 import { openStore, type KnexStore } from './store/knex-store.js';
@@ -24,6 +23,9 @@ import { migrateLatest } from './store/migrate.js';
 import { createAcmeFace, type AcmeOptions } from '../protocols/acme/index.js';
 import { createAcmeStore } from './store/acme/acme-store.js';
 import { createScepFace } from '../protocols/scep/index.js';
+
+/** Validity of the gateway's own HTTPS certificate; renewed at a start in its last third. */
+const gatewayTlsValidityDays = 90;
 
 export interface Gateway {
   store: KnexStore;
@@ -70,6 +72,7 @@ export async function openGateway(
   config: Config,
   logger: Logger,
   urls: { https: string; http: string } = publicUrls(config),
+  clock: Clock = systemClock,
 ): Promise<Gateway> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -82,7 +85,9 @@ export async function openGateway(
   });
   try {
     // Instances started together on one database migrate and bootstrap one after the other.
-    return await store.withStartupLock(() => bootstrap(config, logger, urls, store, keys, dataDir));
+    return await store.withStartupLock(() =>
+      bootstrap(config, logger, { urls, store, keys, dataDir, clock }),
+    );
   } catch (err) {
     await store.close();
     throw err;
@@ -93,11 +98,15 @@ export async function openGateway(
 async function bootstrap(
   config: Config,
   logger: Logger,
-  urls: { https: string; http: string },
-  store: KnexStore,
-  keys: DerivedKeys,
-  dataDir: string,
+  opened: {
+    urls: { https: string; http: string };
+    store: KnexStore;
+    keys: DerivedKeys;
+    dataDir: string;
+    clock: Clock;
+  },
 ): Promise<Gateway> {
+  const { urls, store, keys, dataDir, clock } = opened;
   await migrateLatest(store.knex);
   const ca = await LocalCa.open({
     store: store.caStore,
@@ -109,8 +118,9 @@ async function bootstrap(
     crlValidityHours: config['ca.crlValidityHours'],
     crlUrl: urls.http + pkiPaths.crl,
     caIssuersUrl: urls.http + pkiPaths.issuingCertificate,
+    now: () => clock.now(),
   });
-  const core = new Core({ store, ca, clock: systemClock, keys });
+  const core = new Core({ store, ca, clock, keys });
   const rootCertificatePath = join(dataDir, 'root-ca.pem');
   writeWhole(rootCertificatePath, ca.rootCertificatePem);
   if (await core.ensureDefaultProfile(config.defaultProfile)) {
@@ -139,42 +149,27 @@ function listen(server: Server | HttpsServer, port: number, host: string): Promi
   });
 }
 
-/** TLS material for the HTTPS listener: the operator's files, else a certificate from the local CA. */
-async function serverTls(config: Config, gateway: Gateway): Promise<{ cert: string; key: string }> {
+/**
+ * TLS material for the HTTPS listener: the operator's files, else the gateway's own certificate from
+ * the local CA, reused across starts and instances until near expiry or until tls.names change.
+ */
+async function serverTls(
+  config: Config,
+  gateway: Gateway,
+  logger: Logger,
+): Promise<{ cert: string; key: string }> {
   if (config['tls.certFile'] && config['tls.keyFile']) {
     return {
       cert: readFileSync(config['tls.certFile'], 'utf8'),
       key: readFileSync(config['tls.keyFile'], 'utf8'),
     };
   }
-  const issued = await gateway.ca.issueServerCertificate(config['tls.names'], 90);
-  // Recorded like every certificate the CA signs; the key lives in memory only and dies with the process.
-  await gateway.store.transaction(async (tx) => {
-    await tx.certificates.insert({
-      serialNumber: issued.serialNumber,
-      requestId: null,
-      profileId: null,
-      assetId: null,
-      subject: issued.subject,
-      dnsNames: issued.dnsNames,
-      ipAddresses: issued.ipAddresses,
-      notBefore: issued.notBefore,
-      notAfter: issued.notAfter,
-      pem: issued.certPem,
-      status: 'valid',
-      revokedAt: null,
-      revocationReason: null,
-      createdAt: systemClock.now(),
-    });
-    await appendAudit(tx, systemClock, {
-      actor: 'system',
-      action: 'certificate.issued',
-      targetType: 'certificate',
-      targetId: issued.serialNumber,
-      data: { purpose: 'https-listener', names: config['tls.names'] },
-    });
+  const own = await gateway.core.gatewayTlsCertificate({
+    names: config['tls.names'],
+    sign: (names, now) => gateway.ca.issueServerCertificate(names, gatewayTlsValidityDays, now),
   });
-  return { cert: issued.certPem + issued.chainPem[0], key: issued.keyPem };
+  if (own.issued) logger.info({ serial: own.serialNumber }, 'issued the HTTPS certificate');
+  return { cert: own.certPem + gateway.ca.caChain()[0], key: own.keyPem };
 }
 
 /** The ACME face's settings from config (acme.*). */
@@ -199,7 +194,11 @@ export function acmeOptions(config: Config): AcmeOptions {
  * before the TLS certificate and the routes are in place (a cluster worker shares its listeners from
  * the moment it binds them).
  */
-export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(
+  config: Config,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<RunningGateway> {
   const https = createHttpsServer({ maxHeaderSize: config['http.maxHeaderSize'] });
   const http = createHttpServer({ maxHeaderSize: config['http.maxHeaderSize'] });
   const bind = async () => ({
@@ -211,8 +210,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const urls = publicUrls(config, ports);
   let gateway: Gateway;
   try {
-    gateway = await openGateway(config, logger, urls);
-    https.setSecureContext(await serverTls(config, gateway));
+    gateway = await openGateway(config, logger, urls, clock);
+    https.setSecureContext(await serverTls(config, gateway, logger));
   } catch (err) {
     https.close();
     http.close();

@@ -125,7 +125,7 @@ export const configSchema = {
     type: 'list',
     default: ['localhost', '127.0.0.1'],
     env: 'GATEWAY_TLS_NAMES',
-    doc: 'Names (DNS or IP, comma-separated) of the HTTPS certificate the local CA issues at each start',
+    doc: 'Names (DNS or IP, comma-separated) of the HTTPS certificate the local CA issues (reused across starts until these change or it nears expiry)',
   }),
   'tls.certFile': key({
     schema: optionalString,

@@ -2,6 +2,7 @@ import type { CertificateAuthority, RevocationReason } from '../../ca/types.js';
 import { decide, expirePending, type DecisionInput } from './approval/decide.js';
 import { verifyStoredChain } from './audit/audit-log.js';
 import { revokeCertificate } from './certificates/revoke.js';
+import { gatewayTlsCertificate, type GatewayTlsInput } from './certificates/gateway-tls.js';
 import { EnrollmentCodes } from './codes/codes.js';
 import { resumeApproved } from './enrollment/resume.js';
 import { submit, type SubmitInput } from './enrollment/submit.js';
@@ -97,6 +98,11 @@ export class Core {
 
   authenticateToken(token: string) {
     return authenticateToken(this, token);
+  }
+
+  /** The HTTPS listener's own certificate: the stored one while it serves, else a new one (gateway-tls.ts). */
+  gatewayTlsCertificate(input: GatewayTlsInput) {
+    return gatewayTlsCertificate(this, input);
   }
 
   verifyAuditChain() {

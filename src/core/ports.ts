@@ -6,6 +6,7 @@
 import type { Asset } from './assets/asset.js';
 import type { AuditEvent } from './audit/event.js';
 import type { CertificateRecord } from './certificates/certificate.js';
+import type { GatewayTlsCredential } from './certificates/gateway-tls.js';
 import type { EnrollmentCode } from './codes/code.js';
 import type { Approval, EnrollmentRequest, RequestKind, RequestStatus } from './enrollment/request.js';
 import type { Profile, ProfileStatus } from './profiles/profile.js';
@@ -219,6 +220,21 @@ export interface OutboxRepository {
   purgeDeliveredEvents(before: Date, limit: number): Promise<number>;
 }
 
+/**
+ * The gateway's own HTTPS credential (one per database, shared by every instance): the serial of
+ * its certificate in the inventory, the names it was issued for, and its key sealed.
+ */
+export interface GatewayTlsRepository {
+  /**
+   * Takes the credential's lock until the transaction ends, so that instances starting together
+   * decide one after the other whether to reuse it or issue a new one.
+   */
+  lock(): Promise<void>;
+  get(): Promise<GatewayTlsCredential | null>;
+  /** Replaces the stored credential. */
+  save(credential: GatewayTlsCredential): Promise<void>;
+}
+
 export type SortOrder = 'asc' | 'desc';
 
 /** Keyset pagination over a sort field the admin API names; ties broken by the primary key. */
@@ -250,6 +266,7 @@ export interface CertificateSearch extends SearchOptions<'createdAt' | 'notAfter
   profileId?: string;
   requestId?: string;
   status?: CertificateRecord['status'];
+  purpose?: CertificateRecord['purpose'];
   expiresBefore?: Date;
   expiresAfter?: Date;
 }
@@ -313,6 +330,7 @@ export interface Repositories {
   principals: PrincipalRepository;
   outbox: OutboxRepository;
   search: SearchRepository;
+  gatewayTls: GatewayTlsRepository;
 }
 
 /** What a transaction that only adds rows may use ({@link Store.appendTransaction}). */

@@ -23,6 +23,7 @@ import type {
   PrincipalRepository,
   OutboxRepository,
   SearchRepository,
+  GatewayTlsRepository,
 } from '../core/ports.js';
 import { AppendScript, type AuditTail } from './append-script.js';
 import { createDatabase, dialectOf } from './db.js';
@@ -63,6 +64,7 @@ export class KnexStore implements Store {
   readonly principals: PrincipalRepository;
   readonly outbox: OutboxRepository;
   readonly search: SearchRepository;
+  readonly gatewayTls: GatewayTlsRepository;
   /** The local CA's persistence, in the same database. */
   readonly caStore: LocalCaStore;
 
@@ -90,6 +92,7 @@ export class KnexStore implements Store {
     this.principals = repositories.principals;
     this.outbox = repositories.outbox;
     this.search = repositories.search;
+    this.gatewayTls = repositories.gatewayTls;
     this.caStore = guarded(this.dialect, new KnexLocalCaStore(knex));
   }
 

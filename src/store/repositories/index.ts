@@ -6,6 +6,7 @@ import { KnexAssetRepository } from './assets.js';
 import { KnexAuditRepository } from './audit.js';
 import { KnexCertificateRepository } from './certificates.js';
 import { KnexCodeRepository } from './codes.js';
+import { KnexGatewayTlsRepository } from './gateway-tls.js';
 import { KnexProfileRepository } from './profiles.js';
 import { KnexRequestRepository } from './requests.js';
 import { KnexTokenRepository } from './tokens.js';
@@ -19,7 +20,7 @@ import type { Db } from './shared.js';
 
 /**
  * Every repository on `db` (the database or one transaction), each method's errors translated. Each
- * repository is made on first use: a transaction touches three or four of them, not all fourteen.
+ * repository is made on first use: a transaction touches three or four of them, not all fifteen.
  */
 export function createRepositories(db: Db): Repositories {
   const dialect = dialectOf(db);
@@ -68,6 +69,9 @@ export function createRepositories(db: Db): Repositories {
     },
     get search() {
       return once('search', () => new KnexSearchRepository(db));
+    },
+    get gatewayTls() {
+      return once('gatewayTls', () => new KnexGatewayTlsRepository(db, dialect));
     },
   };
 }
