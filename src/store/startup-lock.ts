@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { dialectOf } from './db.js';
+import { guard } from './errors.js';
 
 /**
  * First key of the session advisory lock ("boot" in ASCII, an int4). The second key is the schema,
@@ -25,9 +26,18 @@ interface RawPgConnection {
  */
 export async function withStartupLock<T>(knex: Knex, work: () => Promise<T>): Promise<T> {
   if (dialectOf(knex) !== 'postgres') return work();
-  const connection = (await knex.client.acquireRawConnection()) as RawPgConnection;
+  // An unreachable server is store_unavailable here as anywhere else.
+  const connection = await guard('postgres', async () => {
+    const raw = (await knex.client.acquireRawConnection()) as RawPgConnection;
+    try {
+      await raw.query('select pg_advisory_lock($1, hashtext(current_schema()))', [startupLockKey]);
+    } catch (err) {
+      await knex.client.destroyRawConnection(raw);
+      throw err;
+    }
+    return raw;
+  });
   try {
-    await connection.query('select pg_advisory_lock($1, hashtext(current_schema()))', [startupLockKey]);
     return await work();
   } finally {
     // Closing the session releases the lock; no unlock round trip needed.
