@@ -132,12 +132,13 @@ async function migrate(
       for (const name of status.completed) console.log(`applied  ${name}`);
       for (const name of status.pending) console.log(`pending  ${name}`);
     } else if (flags.rollback) {
-      const result = await migrateRollback(store.knex, flags.all ?? false);
+      const result = await store.withStartupLock(() => migrateRollback(store.knex, flags.all ?? false));
       console.log(
         result.migrations.length ? `rolled back: ${result.migrations.join(', ')}` : 'nothing to roll back',
       );
     } else {
-      const result = await migrateLatest(store.knex);
+      // Waits for an instance that is starting, rather than failing on knex's migration lock.
+      const result = await store.withStartupLock(() => migrateLatest(store.knex));
       console.log(
         result.migrations.length ? `applied: ${result.migrations.join(', ')}` : 'already up to date',
       );

@@ -14,19 +14,22 @@ import { buildApp } from './app.js';
 import { notificationSettings, startAdminBackground } from './admin/notifications/background.js';
 import { publicUrls } from './config/load.js';
 import type { Config } from './config/schema.js';
-import { appendAudit } from './core/audit/audit-log.js';
 import { Core } from './core/core.js';
 import { hasNotificationChannel } from './core/notifications/transports.js';
 import type { ConsoleSettings } from './core/console-users/console-user.js';
 import { isCoreError } from './core/errors.js';
-import { systemClock } from './core/ports.js';
-import { deriveKeys } from './core/secrets/keys.js';
+import { systemClock, type Clock } from './core/ports.js';
+import { deriveKeys, type DerivedKeys } from './core/secrets/keys.js';
 import { hardenListener, serverOptions, textErrorWire, type ListenerLimits } from './http/listener.js';
 import { pkiPaths } from './http/pki-routes.js';
 import { openStore, type KnexStore } from './store/knex-store.js';
+import { migrateLatest } from './store/migrate.js';
 import { createAcmeFace, problemWire, type AcmeOptions } from '../protocols/acme/index.js';
 import { createAcmeStore } from './store/acme/acme-store.js';
 import { createScepFace } from '../protocols/scep/index.js';
+
+/** Validity of the gateway's own HTTPS certificate; renewed at a start in its last third. */
+const gatewayTlsValidityDays = 90;
 
 export interface Gateway {
   store: KnexStore;
@@ -103,48 +106,74 @@ export async function openGateway(
   config: Config,
   logger: Logger,
   urls: { https: string; http: string } = publicUrls(config),
+  clock: Clock = systemClock,
 ): Promise<Gateway> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const keys = deriveKeys(masterKey(config, dataDir, logger));
-  // openStore migrates to the latest schema before it returns.
-  const store = await openStore({ url: config.databaseUrl, dataDir, poolMax: config['database.poolMax'] });
+  const store = await openStore({
+    url: config.databaseUrl,
+    dataDir,
+    poolMax: config['database.poolMax'],
+    migrate: false,
+  });
   try {
-    const ca = await LocalCa.open({
-      store: store.caStore,
-      passphrase: keys.caPassphrase,
-      keyAlgorithm: config['ca.keyAlgorithm'],
-      commonName: config['ca.commonName'],
-      rootValidityDays: config['ca.rootValidityDays'],
-      issuingValidityDays: config['ca.issuingValidityDays'],
-      crlValidityHours: config['ca.crlValidityHours'],
-      crlUrl: urls.http + pkiPaths.crl,
-      caIssuersUrl: urls.http + pkiPaths.issuingCertificate,
-    });
-    const core = new Core({ store, ca, clock: systemClock, keys, console: consoleSettings(config) });
-    const rootCertificatePath = join(dataDir, 'root-ca.pem');
-    writeWhole(rootCertificatePath, ca.rootCertificatePem);
-    if (await core.ensureDefaultProfile(config.defaultProfile)) {
-      logger.info({ profile: config.defaultProfile }, 'created the default certificate profile');
-    }
-    let bootstrapToken: string | null = null;
-    if ((await store.tokens.count()) === 0) {
-      bootstrapToken = (await core.createToken({ subject: 'admin', role: 'admin', actor: 'system' })).token;
-    }
-    const bootstrapConsolePassword = await firstConsoleUser(core);
-    return {
-      store,
-      ca,
-      core,
-      rootCertificatePath,
-      bootstrapToken,
-      bootstrapConsolePassword,
-      nonceKey: keys.nonceKey,
-    };
+    // Instances started together on one database migrate and bootstrap one after the other.
+    return await store.withStartupLock(() =>
+      bootstrap(config, logger, { urls, store, keys, dataDir, clock }),
+    );
   } catch (err) {
     await store.close();
     throw err;
   }
+}
+
+/** Migrations, then what the first start creates: the CA, the default profile, the first token. */
+async function bootstrap(
+  config: Config,
+  logger: Logger,
+  opened: {
+    urls: { https: string; http: string };
+    store: KnexStore;
+    keys: DerivedKeys;
+    dataDir: string;
+    clock: Clock;
+  },
+): Promise<Gateway> {
+  const { urls, store, keys, dataDir, clock } = opened;
+  await migrateLatest(store.knex);
+  const ca = await LocalCa.open({
+    store: store.caStore,
+    passphrase: keys.caPassphrase,
+    keyAlgorithm: config['ca.keyAlgorithm'],
+    commonName: config['ca.commonName'],
+    rootValidityDays: config['ca.rootValidityDays'],
+    issuingValidityDays: config['ca.issuingValidityDays'],
+    crlValidityHours: config['ca.crlValidityHours'],
+    crlUrl: urls.http + pkiPaths.crl,
+    caIssuersUrl: urls.http + pkiPaths.issuingCertificate,
+    now: () => clock.now(),
+  });
+  const core = new Core({ store, ca, clock, keys, console: consoleSettings(config) });
+  const rootCertificatePath = join(dataDir, 'root-ca.pem');
+  writeWhole(rootCertificatePath, ca.rootCertificatePem);
+  if (await core.ensureDefaultProfile(config.defaultProfile)) {
+    logger.info({ profile: config.defaultProfile }, 'created the default certificate profile');
+  }
+  let bootstrapToken: string | null = null;
+  if ((await store.tokens.count()) === 0) {
+    bootstrapToken = (await core.createToken({ subject: 'admin', role: 'admin', actor: 'system' })).token;
+  }
+  const bootstrapConsolePassword = await firstConsoleUser(core);
+  return {
+    store,
+    ca,
+    core,
+    rootCertificatePath,
+    bootstrapToken,
+    bootstrapConsolePassword,
+    nonceKey: keys.nonceKey,
+  };
 }
 
 export interface RunningGateway extends Gateway {
@@ -163,42 +192,27 @@ function listen(server: Server | HttpsServer, port: number, host: string): Promi
   });
 }
 
-/** TLS material for the HTTPS listener: the operator's files, else a certificate from the local CA. */
-async function serverTls(config: Config, gateway: Gateway): Promise<{ cert: string; key: string }> {
+/**
+ * TLS material for the HTTPS listener: the operator's files, else the gateway's own certificate from
+ * the local CA, reused across starts and instances until near expiry or until tls.names change.
+ */
+async function serverTls(
+  config: Config,
+  gateway: Gateway,
+  logger: Logger,
+): Promise<{ cert: string; key: string }> {
   if (config['tls.certFile'] && config['tls.keyFile']) {
     return {
       cert: readFileSync(config['tls.certFile'], 'utf8'),
       key: readFileSync(config['tls.keyFile'], 'utf8'),
     };
   }
-  const issued = await gateway.ca.issueServerCertificate(config['tls.names'], 90);
-  // Recorded like every certificate the CA signs; the key lives in memory only and dies with the process.
-  await gateway.store.transaction(async (tx) => {
-    await tx.certificates.insert({
-      serialNumber: issued.serialNumber,
-      requestId: null,
-      profileId: null,
-      assetId: null,
-      subject: issued.subject,
-      dnsNames: issued.dnsNames,
-      ipAddresses: issued.ipAddresses,
-      notBefore: issued.notBefore,
-      notAfter: issued.notAfter,
-      pem: issued.certPem,
-      status: 'valid',
-      revokedAt: null,
-      revocationReason: null,
-      createdAt: systemClock.now(),
-    });
-    await appendAudit(tx, systemClock, {
-      actor: 'system',
-      action: 'certificate.issued',
-      targetType: 'certificate',
-      targetId: issued.serialNumber,
-      data: { purpose: 'https-listener', names: config['tls.names'] },
-    });
+  const own = await gateway.core.gatewayTlsCertificate({
+    names: config['tls.names'],
+    sign: (names, now) => gateway.ca.issueServerCertificate(names, gatewayTlsValidityDays, now),
   });
-  return { cert: issued.certPem + issued.chainPem[0], key: issued.keyPem };
+  if (own.issued) logger.info({ serial: own.serialNumber }, 'issued the HTTPS certificate');
+  return { cert: own.certPem + gateway.ca.caChain()[0], key: own.keyPem };
 }
 
 /** The ACME face's settings from config (acme.*). */
@@ -223,7 +237,11 @@ export function acmeOptions(config: Config): AcmeOptions {
  * before the TLS certificate and the routes are in place (a cluster worker shares its listeners from
  * the moment it binds them).
  */
-export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(
+  config: Config,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<RunningGateway> {
   const limits: ListenerLimits = {
     maxHeaderSize: config['http.maxHeaderSize'],
     headersTimeoutMs: config['http.headersTimeoutMs'],
@@ -243,8 +261,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const urls = publicUrls(config, ports);
   let gateway: Gateway;
   try {
-    gateway = await openGateway(config, logger, urls);
-    https.setSecureContext(await serverTls(config, gateway));
+    gateway = await openGateway(config, logger, urls, clock);
+    https.setSecureContext(await serverTls(config, gateway, logger));
   } catch (err) {
     https.close();
     http.close();
@@ -263,6 +281,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       newOrdersPerAccountPerHour: config['acme.rateLimit.newOrdersPerAccountPerHour'],
       failedValidationsPerAccountPerHour: config['acme.rateLimit.failedValidationsPerAccountPerHour'],
     },
+    retention: { orderDays: config['retention.acmeOrderDays'] },
     validation: {
       dnsResolver: config['acme.dnsResolver'],
       http01Port: config['acme.http01Port'],

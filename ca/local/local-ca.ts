@@ -55,10 +55,10 @@ function subjectAndKeyOf(csrDer: Uint8Array): {
   }
 }
 
-/** A TLS server certificate for the gateway's own HTTPS listener, with its key (never stored). */
+/** A TLS server certificate for the gateway's own HTTPS listener, with its key. */
 export interface ServerCertificate {
   certPem: string;
-  /** Unencrypted PKCS#8 PEM: keep it in memory only. */
+  /** Unencrypted PKCS#8 PEM: store it only sealed. */
   keyPem: string;
   /** Issuing CA first, root last. */
   chainPem: string[];
@@ -147,9 +147,13 @@ export class LocalCa implements CertificateAuthority {
   /**
    * Issues the gateway's own TLS server certificate with a fresh P-256 key: names that parse as IP
    * addresses go into iPAddress SANs, the rest into dNSName SANs; EKU serverAuth, KU digitalSignature.
-   * The caller records the certificate; the key exists only in the returned object.
+   * Valid from `at` (the caller's clock). The caller records the certificate and keeps the key.
    */
-  issueServerCertificate(names: string[], validityDays: number): ServerCertificate {
+  issueServerCertificate(
+    names: string[],
+    validityDays: number,
+    at: Date = this.options.now(),
+  ): ServerCertificate {
     if (names.length === 0) {
       throw new Error('a server certificate needs at least one name');
     }
@@ -159,7 +163,7 @@ export class LocalCa implements CertificateAuthority {
     // The CN duplicates the first name for old clients; SANs are what TLS clients check (RFC 6125).
     const subject = first.length <= MAX_COMMON_NAME ? parseDn(`CN=${escapeDnValue(first)}`) : new Name();
     // Backdated a minute against clients whose clocks are slightly behind ours.
-    const now = this.options.now().getTime();
+    const now = at.getTime();
     const issued = this.sign(subject, spki, {
       dnsNames: names.filter((name) => isIP(name) === 0),
       ipAddresses: names.filter((name) => isIP(name) !== 0),

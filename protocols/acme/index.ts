@@ -12,6 +12,7 @@ import { AccountCache } from './jws/account-cache.js';
 import { Linker } from './links.js';
 import { NonceService } from './nonce.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
+import { AcmeRetention } from './retention.js';
 import { acmeRouter } from './routes.js';
 import type { AcmeStore, ChallengeType } from './store.js';
 
@@ -32,6 +33,8 @@ export interface AcmeFaceInput {
   bodyLimit: string;
   /** Per-instance rate limits; omitted or 0: off. */
   rateLimits?: RateLimits;
+  /** Days abandoned orders and expired authorizations are kept (retention.ts); omitted: no purge timer. */
+  retention?: { orderDays: number };
 }
 
 export interface AcmeFace {
@@ -66,6 +69,21 @@ export function createAcmeFace(input: AcmeFaceInput): AcmeFace {
   });
   const nonces = new NonceService({ key: input.nonceKey, repo: input.store.nonces, clock: input.core.clock });
   const purging = [nonces.startPurging(), rateLimiter.startPurging()];
+  if (input.retention) {
+    const retention = new AcmeRetention({
+      store: input.store,
+      clock: input.core.clock,
+      options: {
+        orderDays: input.retention.orderDays,
+        orderLifetimeSeconds: input.options.orderLifetimeSeconds,
+      },
+    });
+    purging.push(
+      retention.start(10 * 60_000, (err) =>
+        input.logger.error({ err }, 'purging abandoned ACME orders failed'),
+      ),
+    );
+  }
   const deps: AcmeDeps = {
     core: input.core,
     store: input.store,

@@ -76,13 +76,8 @@ export interface Order {
   notAfter: Date | null;
   expiresAt: Date;
   error: ProblemDocument | null;
-  /** Serial of the issued certificate once valid. */
+  /** Serial of the issued certificate once valid: the link to the core's record of it, no copy. */
   certificateSerial: string | null;
-  /**
-   * The issued certificate (PEM) when finalize received it from the core, kept with the order so
-   * that the download (§7.4.2) reads one row; absent when the order became valid after approval.
-   */
-  certificatePem?: string;
   /** RFC 9773 `replaces`: the ARI certificate id this order renews. */
   replaces: string | null;
   createdAt: Date;
@@ -111,6 +106,16 @@ export interface OrderRepository {
   listIds(accountId: string, options: ListOptions): Promise<Page<string>>;
   /** The live order that claims to replace `certId` (RFC 9773 §5), if any. */
   findByReplaces(certId: string): Promise<Order | null>;
+  /**
+   * The order with the PEM of its certificate (null until valid) read in the same statement, for
+   * the download (§7.4.2).
+   */
+  getWithCertificate(id: string): Promise<{ order: Order; certificatePem: string | null } | null>;
+  /**
+   * Deletes up to `limit` abandoned orders: pending, ready or invalid, expired before `before`.
+   * Valid and processing orders are kept. Returns how many; instances purging at once share the work.
+   */
+  purgeAbandoned(before: Date, limit: number): Promise<number>;
 }
 
 export interface AuthorizationRepository {
@@ -120,6 +125,12 @@ export interface AuthorizationRepository {
   update(authz: Authorization, from: AuthorizationStatus): Promise<boolean>;
   /** Stores a pre-authorization (§7.4.1) on its own. */
   create(authz: Authorization): Promise<void>;
+  /**
+   * Deletes up to `limit` authorizations (their challenges inside) that expired before `before`,
+   * whatever their status; returns how many. The caller picks `before` so that no live order
+   * refers to them (see retention.ts).
+   */
+  purgeExpired(before: Date, limit: number): Promise<number>;
   /** The newest valid, unexpired authorization of the account for the identifier (reuse, revocation). */
   findValid(
     accountId: string,

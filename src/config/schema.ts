@@ -146,7 +146,7 @@ export const configSchema = {
     type: 'list',
     default: ['localhost', '127.0.0.1'],
     env: 'GATEWAY_TLS_NAMES',
-    doc: 'Names (DNS or IP, comma-separated) of the HTTPS certificate the local CA issues at each start',
+    doc: 'Names (DNS or IP, comma-separated) of the HTTPS certificate the local CA issues (reused across starts until these change or it nears expiry)',
   }),
   'tls.certFile': key({
     schema: optionalString,
@@ -446,6 +446,20 @@ export const configSchema = {
     env: 'GATEWAY_WEBHOOKS_SECRET',
     doc: 'HMAC-SHA256 key of the X-Gateway-Signature header (sha256=hex over "<timestamp>.<body>"); webhooks are off without it',
     secret: true,
+  }),
+  'retention.acmeOrderDays': key({
+    schema: z.coerce.number().int().min(0),
+    type: 'integer',
+    default: 30,
+    env: 'GATEWAY_RETENTION_ACME_ORDER_DAYS',
+    doc: 'Days an abandoned ACME order (pending, ready or invalid) or authorization is kept after it expired; then deleted. Valid orders, certificates and the audit log are kept',
+  }),
+  'retention.outboxDays': key({
+    schema: z.coerce.number().int().min(0),
+    type: 'integer',
+    default: 30,
+    env: 'GATEWAY_RETENTION_OUTBOX_DAYS',
+    doc: 'Days a sent or dead notification delivery, and its event, is kept; then deleted',
   }),
   'p12.keyTtlMinutes': key({
     schema: positive,

@@ -2,6 +2,7 @@ import type { CertificateAuthority, RevocationReason } from '../../ca/types.js';
 import { decide, expirePending, type DecisionInput } from './approval/decide.js';
 import { verifyStoredChain } from './audit/audit-log.js';
 import { revokeCertificate } from './certificates/revoke.js';
+import { gatewayTlsCertificate, type GatewayTlsInput } from './certificates/gateway-tls.js';
 import { EnrollmentCodes } from './codes/codes.js';
 import { changeConsoleUser, type ChangeConsoleUserInput } from './console-users/change-user.js';
 import { defaultConsoleSettings, type ConsoleSettings } from './console-users/console-user.js';
@@ -143,6 +144,11 @@ export class Core {
   /** Deletes console sessions that finished more than a day ago. */
   purgeSessions() {
     return purgeSessions(this);
+  }
+
+  /** The HTTPS listener's own certificate: the stored one while it serves, else a new one (gateway-tls.ts). */
+  gatewayTlsCertificate(input: GatewayTlsInput) {
+    return gatewayTlsCertificate(this, input);
   }
 
   verifyAuditChain() {

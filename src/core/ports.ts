@@ -6,6 +6,7 @@
 import type { Asset } from './assets/asset.js';
 import type { AuditEvent } from './audit/event.js';
 import type { CertificateRecord } from './certificates/certificate.js';
+import type { GatewayTlsCredential } from './certificates/gateway-tls.js';
 import type { EnrollmentCode } from './codes/code.js';
 import type { Approval, EnrollmentRequest, RequestKind, RequestStatus } from './enrollment/request.js';
 import type { Profile, ProfileStatus } from './profiles/profile.js';
@@ -227,6 +228,29 @@ export interface OutboxRepository {
   listDeliveries(
     filter?: { status?: DeliveryStatus; eventId?: string } & ListOptions,
   ): Promise<Page<OutboxDelivery>>;
+  /** Deletes up to `limit` sent or dead deliveries created before `before`; returns how many. */
+  purgeFinishedDeliveries(before: Date, limit: number): Promise<number>;
+  /**
+   * Deletes up to `limit` events created before `before` that are fanned out and have no delivery
+   * left; returns how many. Events with a dedupe key are kept (at most one per certificate), so a
+   * certificate is never warned of twice.
+   */
+  purgeDeliveredEvents(before: Date, limit: number): Promise<number>;
+}
+
+/**
+ * The gateway's own HTTPS credential (one per database, shared by every instance): the serial of
+ * its certificate in the inventory, the names it was issued for, and its key sealed.
+ */
+export interface GatewayTlsRepository {
+  /**
+   * Takes the credential's lock until the transaction ends, so that instances starting together
+   * decide one after the other whether to reuse it or issue a new one.
+   */
+  lock(): Promise<void>;
+  get(): Promise<GatewayTlsCredential | null>;
+  /** Replaces the stored credential. */
+  save(credential: GatewayTlsCredential): Promise<void>;
 }
 
 export type SortOrder = 'asc' | 'desc';
@@ -260,6 +284,7 @@ export interface CertificateSearch extends SearchOptions<'createdAt' | 'notAfter
   profileId?: string;
   requestId?: string;
   status?: CertificateRecord['status'];
+  purpose?: CertificateRecord['purpose'];
   expiresBefore?: Date;
   expiresAfter?: Date;
 }
@@ -355,6 +380,7 @@ export interface Repositories {
   search: SearchRepository;
   consoleUsers: ConsoleUserRepository;
   sessions: ConsoleSessionRepository;
+  gatewayTls: GatewayTlsRepository;
 }
 
 /** What a transaction that only adds rows may use ({@link Store.appendTransaction}). */

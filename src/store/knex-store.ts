@@ -25,6 +25,7 @@ import type {
   SearchRepository,
   ConsoleUserRepository,
   ConsoleSessionRepository,
+  GatewayTlsRepository,
 } from '../core/ports.js';
 import { AppendScript, type AuditTail } from './append-script.js';
 import { createDatabase, dialectOf } from './db.js';
@@ -32,6 +33,7 @@ import { execScript } from './dialect/sqlite-client.js';
 import type { DatabaseOptions, Dialect } from './db.js';
 import { guard, guarded } from './errors.js';
 import { migrateLatest } from './migrate.js';
+import { withStartupLock } from './startup-lock.js';
 import { KnexLocalCaStore } from './repositories/ca-material.js';
 import { createRepositories } from './repositories/index.js';
 
@@ -66,6 +68,7 @@ export class KnexStore implements Store {
   readonly search: SearchRepository;
   readonly consoleUsers: ConsoleUserRepository;
   readonly sessions: ConsoleSessionRepository;
+  readonly gatewayTls: GatewayTlsRepository;
   /** The local CA's persistence, in the same database. */
   readonly caStore: LocalCaStore;
 
@@ -95,6 +98,7 @@ export class KnexStore implements Store {
     this.search = repositories.search;
     this.consoleUsers = repositories.consoleUsers;
     this.sessions = repositories.sessions;
+    this.gatewayTls = repositories.gatewayTls;
     this.caStore = guarded(this.dialect, new KnexLocalCaStore(knex));
   }
 
@@ -142,6 +146,14 @@ export class KnexStore implements Store {
     });
   }
 
+  /**
+   * Runs `work` (migrations, the first-start bootstrap) while no other instance sharing the database
+   * runs its own: see startup-lock.ts. Not reentrant: `work` must not call it again.
+   */
+  withStartupLock<T>(work: () => Promise<T>): Promise<T> {
+    return withStartupLock(this.knex, work);
+  }
+
   ping(): Promise<void> {
     return guard(this.dialect, async () => {
       await this.knex.raw('select 1');
@@ -153,12 +165,15 @@ export class KnexStore implements Store {
   }
 }
 
-/** Opens the database, migrates it unless told not to, and checks the connection. */
+/**
+ * Opens the database, migrates it (under the startup lock) unless told not to, and checks the
+ * connection.
+ */
 export async function openStore(options: StoreOptions): Promise<KnexStore> {
   const store = new KnexStore(createDatabase(options));
   try {
     if (options.migrate === false) await store.ping();
-    else await migrateLatest(store.knex);
+    else await store.withStartupLock(() => migrateLatest(store.knex));
   } catch (err) {
     await store.close();
     throw err;

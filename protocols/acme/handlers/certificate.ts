@@ -1,7 +1,7 @@
 import type { AcmeHandler } from '../context.js';
 import { link } from '../links.js';
 import { problem } from '../problems.js';
-import { ownedOrder } from './shared.js';
+import { accountOf, param } from './shared.js';
 
 /**
  * §7.4.2: the certificate of a valid order as a PEM chain (leaf, then the issuing CA). The chain
@@ -9,11 +9,13 @@ import { ownedOrder } from './shared.js';
  * chain ending in the self-signed root.
  */
 export const certificate: AcmeHandler = async (ctx, deps) => {
-  const order = await ownedOrder(ctx, deps);
-  if (order.status !== 'valid' || !order.certificateSerial)
-    throw problem.malformed('No such certificate', { status: 404 });
-  const leaf = order.certificatePem ?? (await deps.core.store.certificates.get(order.certificateSerial))?.pem;
-  if (!leaf) throw problem.malformed('No such certificate', { status: 404 });
+  // The order and its certificate's PEM in one read: the order keeps only the certificate's serial.
+  const found = await deps.store.orders.getWithCertificate(param(ctx, 'id'));
+  if (!found || found.order.accountId !== accountOf(ctx).id) {
+    throw problem.malformed('No such order', { status: 404 });
+  }
+  const { order, certificatePem: leaf } = found;
+  if (order.status !== 'valid' || !leaf) throw problem.malformed('No such certificate', { status: 404 });
   const chain = deps.core.ca.caChain();
   const alternate = ctx.params.alt !== undefined;
   if (alternate && ctx.params.alt !== '1') throw problem.malformed('No such certificate', { status: 404 });

@@ -158,7 +158,6 @@ export const finalize: AcmeHandler = async (ctx, deps) => {
       ...processing,
       status: 'valid',
       certificateSerial: result.certificate.serialNumber,
-      certificatePem: result.certificate.pem,
     };
   } else if (result.outcome === 'rejected') {
     // A policy refusal (key or names), or an approver's rejection of the same account and identifiers

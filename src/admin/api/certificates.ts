@@ -29,6 +29,7 @@ const filters = {
   profileId: z.string().optional(),
   requestId: z.string().optional(),
   status: z.enum(['valid', 'revoked']).optional(),
+  purpose: z.enum(['enrollment', 'gateway-tls']).optional(),
   expiresBefore: dateQuery.optional(),
   expiresAfter: dateQuery.optional(),
 };

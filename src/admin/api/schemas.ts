@@ -187,6 +187,9 @@ export const certificateView = z.object({
   status: z.enum(['valid', 'revoked']),
   revokedAt: date.nullable(),
   revocationReason: z.number().nullable(),
+  purpose: z
+    .enum(['enrollment', 'gateway-tls'])
+    .describe("gateway-tls: the gateway's own HTTPS listener certificate, issued at start and reused"),
   createdAt: date,
 });
 

@@ -4,6 +4,7 @@ import type { Core } from '../../core/core.js';
 import { scanExpiring } from '../../core/notifications/expiry-scan.js';
 import type { NotificationSettings } from '../../core/notifications/transports.js';
 import { NotificationWorker } from '../../core/notifications/worker.js';
+import { purgeOutbox } from '../../core/notifications/purge-outbox.js';
 import { purgeExpiredP12Keys } from '../../core/p12/purge-keys.js';
 import { SmtpMailer } from './smtp-mailer.js';
 import { FetchWebhookSender } from './webhook-sender.js';
@@ -20,8 +21,9 @@ export function notificationSettings(config: Config): NotificationSettings {
 }
 
 /**
- * The admin surface's background work: the outbox worker (every notifications.pollMs) and, each
- * minute, the expiry warnings and the erasure of P12 keys past their expiry.
+ * The admin surface's background work: the outbox worker (every notifications.pollMs), each minute
+ * the expiry warnings and the erasure of P12 keys past their expiry, and every ten minutes the purge
+ * of deliveries past retention.outboxDays.
  */
 export function startAdminBackground(core: Core, config: Config, logger: Logger): { stop(): Promise<void> } {
   const mailer = config['smtp.host']
@@ -59,9 +61,16 @@ export function startAdminBackground(core: Core, config: Config, logger: Logger)
     );
   }, 60_000);
   minute.unref();
+  const purge = setInterval(() => {
+    purgeOutbox(core, config['retention.outboxDays']).catch((err: unknown) =>
+      logger.error({ err }, 'purging delivered notifications failed'),
+    );
+  }, 10 * 60_000);
+  purge.unref();
   return {
     stop: async () => {
       clearInterval(minute);
+      clearInterval(purge);
       await worker.stop();
       mailer?.close();
     },

@@ -1,5 +1,11 @@
 import type { RevocationReason } from '../../../ca/types.js';
 
+/**
+ * What a certificate in the inventory is for: issued to an enrolment (ACME, SCEP, P10, P12), or the
+ * gateway's own HTTPS listener certificate, issued at start and reused (gateway-tls.ts).
+ */
+export type CertificatePurpose = 'enrollment' | 'gateway-tls';
+
 export interface CertificateRecord {
   serialNumber: string;
   requestId: string | null;
@@ -14,5 +20,6 @@ export interface CertificateRecord {
   status: 'valid' | 'revoked';
   revokedAt: Date | null;
   revocationReason: RevocationReason | null;
+  purpose: CertificatePurpose;
   createdAt: Date;
 }

@@ -72,6 +72,7 @@ function recordOf(request: EnrollmentRequest, issued: IssuedCertificate, created
     status: 'valid',
     revokedAt: null,
     revocationReason: null,
+    purpose: 'enrollment',
     createdAt,
   };
 }

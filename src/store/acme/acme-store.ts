@@ -24,6 +24,7 @@ import type { ListOptions, Page } from '../../core/ports.js';
 import { dialectOf, type Dialect } from '../db.js';
 import { guarded } from '../errors.js';
 import {
+  deleteBatch,
   insertOrConflict,
   keysetPage,
   rawRows,
@@ -96,9 +97,13 @@ class Orders implements OrderRepository {
   }
   async update(order: Order, from: OrderStatus): Promise<boolean> {
     const row = orderToRow(order);
-    const changed = await this.db('acme_orders')
-      .where({ id: order.id, status: from })
-      .update({ status: row.status, replaces: row.replaces, data: row.data, updated_at: row.updated_at });
+    const changed = await this.db('acme_orders').where({ id: order.id, status: from }).update({
+      status: row.status,
+      replaces: row.replaces,
+      certificate_serial: row.certificate_serial,
+      data: row.data,
+      updated_at: row.updated_at,
+    });
     return changed === 1;
   }
   async listIds(accountId: string, options: ListOptions): Promise<Page<string>> {
@@ -115,6 +120,22 @@ class Orders implements OrderRepository {
       .orderBy('created_at', 'desc')
       .first()) as OrderRow | undefined;
     return row ? orderFromRow(row) : null;
+  }
+  async getWithCertificate(id: string): Promise<{ order: Order; certificatePem: string | null } | null> {
+    const row = (await this.db('acme_orders as o')
+      .leftJoin('certificates as c', 'c.serial_number', 'o.certificate_serial')
+      .select('o.*', 'c.pem as certificate_pem')
+      .where('o.id', id)
+      .first()) as (OrderRow & { certificate_pem: string | null }) | undefined;
+    return row ? { order: orderFromRow(row), certificatePem: row.certificate_pem } : null;
+  }
+  async purgeAbandoned(before: Date, limit: number): Promise<number> {
+    return deleteBatch(
+      this.db,
+      'acme_orders',
+      (q) => q.whereIn('status', ['pending', 'ready', 'invalid']).andWhere('expires_at', '<', before),
+      limit,
+    );
   }
 }
 
@@ -143,6 +164,9 @@ class Authorizations implements AuthorizationRepository {
   }
   async create(authz: Authorization): Promise<void> {
     await this.db('acme_authorizations').insert(authzToRow(authz));
+  }
+  async purgeExpired(before: Date, limit: number): Promise<number> {
+    return deleteBatch(this.db, 'acme_authorizations', (q) => q.where('expires_at', '<', before), limit);
   }
   async findValid(
     accountId: string,

@@ -17,6 +17,9 @@ export interface OrderRow {
   account_id: string;
   status: string;
   replaces: string | null;
+  expires_at: DbTimestamp;
+  /** The issued certificate, in the certificates table: the order keeps no copy of it. */
+  certificate_serial: string | null;
   data: string;
   created_at: DbTimestamp;
   updated_at: DbTimestamp;
@@ -75,26 +78,38 @@ interface OrderData extends Omit<
   | 'notBefore'
   | 'notAfter'
   | 'expiresAt'
+  | 'certificateSerial'
 > {
   notBefore: string | null;
   notAfter: string | null;
-  expiresAt: string;
 }
 
 export function orderToRow(o: Order): OrderRow {
-  const { id, accountId, status, replaces, createdAt, updatedAt, notBefore, notAfter, expiresAt, ...rest } =
-    o;
+  const {
+    id,
+    accountId,
+    status,
+    replaces,
+    createdAt,
+    updatedAt,
+    notBefore,
+    notAfter,
+    expiresAt,
+    certificateSerial,
+    ...rest
+  } = o;
   const data: OrderData = {
     ...rest,
     notBefore: notBefore?.toISOString() ?? null,
     notAfter: notAfter?.toISOString() ?? null,
-    expiresAt: expiresAt.toISOString(),
   };
   return {
     id,
     account_id: accountId,
     status,
     replaces,
+    expires_at: expiresAt,
+    certificate_serial: certificateSerial,
     data: toJson(data),
     created_at: createdAt,
     updated_at: updatedAt,
@@ -111,7 +126,8 @@ export function orderFromRow(r: OrderRow): Order {
     replaces: r.replaces,
     notBefore: toDateOrNull(data.notBefore),
     notAfter: toDateOrNull(data.notAfter),
-    expiresAt: new Date(data.expiresAt),
+    expiresAt: toDate(r.expires_at),
+    certificateSerial: r.certificate_serial,
     createdAt: toDate(r.created_at),
     updatedAt: toDate(r.updated_at),
   };

@@ -14,6 +14,7 @@ import * as requestKind from './20261122a-request-kind.js';
 import * as caRollover from './20261122b-ca-rollover.js';
 import * as acmeRateCounts from './20261122c-acme-rate-counts.js';
 import * as approvalWindow from './20261201a-approval-window.js';
+import * as retentionAndOwnCert from './20261201c-retention-and-own-cert.js';
 import * as consoleUsers from './20261201d-console-users.js';
 import * as scepPollBinding from './20261201e-scep-poll-binding.js';
 
@@ -28,6 +29,7 @@ export const migrations: readonly { name: string; migration: Knex.Migration }[] 
   { name: '20261122b-ca-rollover', migration: caRollover },
   { name: '20261122c-acme-rate-counts', migration: acmeRateCounts },
   { name: '20261201a-approval-window', migration: approvalWindow },
+  { name: '20261201c-retention-and-own-cert', migration: retentionAndOwnCert },
   { name: '20261201d-console-users', migration: consoleUsers },
   { name: '20261201e-scep-poll-binding', migration: scepPollBinding },
 ];

@@ -17,6 +17,7 @@ export interface CertificateRow {
   status: CertificateRecord['status'];
   revoked_at: DbTimestamp | null;
   revocation_reason: number | null;
+  purpose: CertificateRecord['purpose'];
   created_at: DbTimestamp;
 }
 
@@ -35,6 +36,7 @@ export function toRow(certificate: CertificateRecord): CertificateRow {
     status: certificate.status,
     revoked_at: certificate.revokedAt,
     revocation_reason: certificate.revocationReason,
+    purpose: certificate.purpose,
     created_at: certificate.createdAt,
   };
 }
@@ -55,6 +57,7 @@ export function toDomain(row: CertificateRow): CertificateRecord {
     revokedAt: toDateOrNull(row.revoked_at),
     revocationReason:
       row.revocation_reason == null ? null : (Number(row.revocation_reason) as RevocationReason),
+    purpose: row.purpose,
     createdAt: toDate(row.created_at),
   };
 }

@@ -8,6 +8,7 @@ import { KnexCertificateRepository } from './certificates.js';
 import { KnexCodeRepository } from './codes.js';
 import { KnexConsoleSessionRepository } from './console-sessions.js';
 import { KnexConsoleUserRepository } from './console-users.js';
+import { KnexGatewayTlsRepository } from './gateway-tls.js';
 import { KnexProfileRepository } from './profiles.js';
 import { KnexRequestRepository } from './requests.js';
 import { KnexTokenRepository } from './tokens.js';
@@ -21,7 +22,7 @@ import type { Db } from './shared.js';
 
 /**
  * Every repository on `db` (the database or one transaction), each method's errors translated. Each
- * repository is made on first use: a transaction touches three or four of them, not all fourteen.
+ * repository is made on first use: a transaction touches three or four of them, not all fifteen.
  */
 export function createRepositories(db: Db): Repositories {
   const dialect = dialectOf(db);
@@ -76,6 +77,9 @@ export function createRepositories(db: Db): Repositories {
     },
     get sessions() {
       return once('sessions', () => new KnexConsoleSessionRepository(db));
+    },
+    get gatewayTls() {
+      return once('gatewayTls', () => new KnexGatewayTlsRepository(db, dialect));
     },
   };
 }

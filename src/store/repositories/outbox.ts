@@ -6,7 +6,16 @@ import type {
 } from '../../core/notifications/outbox.js';
 import type { ListOptions, OutboxRepository, Page } from '../../core/ports.js';
 import { sortedPage } from './keyset.js';
-import { fromJson, insertOrConflict, pageSize, toDate, toDateOrNull, toJson, toNumber } from './shared.js';
+import {
+  deleteBatch,
+  fromJson,
+  insertOrConflict,
+  pageSize,
+  toDate,
+  toDateOrNull,
+  toJson,
+  toNumber,
+} from './shared.js';
 import type { Db, DbTimestamp } from './shared.js';
 
 export interface EventRow {
@@ -164,6 +173,34 @@ export class KnexOutboxRepository implements OutboxRepository {
       sent_at: patch.sentAt,
     });
     return changed === 1;
+  }
+
+  purgeFinishedDeliveries(before: Date, limit: number): Promise<number> {
+    return deleteBatch(
+      this.db,
+      deliveries,
+      (q) => q.whereIn('status', ['sent', 'dead']).andWhere('created_at', '<', before),
+      limit,
+    );
+  }
+
+  purgeDeliveredEvents(before: Date, limit: number): Promise<number> {
+    return deleteBatch(
+      this.db,
+      events,
+      (q) =>
+        q
+          .where({ expanded: true })
+          .whereNull('dedupe_key')
+          .andWhere('created_at', '<', before)
+          .whereNotExists((d) =>
+            d
+              .select(this.db.raw('1'))
+              .from(deliveries)
+              .whereRaw('event_id = ??', [`${events}.id`]),
+          ),
+      limit,
+    );
   }
 
   listDeliveries(

@@ -75,6 +75,7 @@ export class KnexSearchRepository implements SearchRepository {
     if (f.profileId) q.where({ profile_id: f.profileId });
     if (f.requestId) q.where({ request_id: f.requestId });
     if (f.status) q.where({ status: f.status });
+    if (f.purpose) q.where({ purpose: f.purpose });
     if (f.expiresBefore) q.where('not_after', '<', f.expiresBefore);
     if (f.expiresAfter) q.where('not_after', '>', f.expiresAfter);
     const sort = f.sort === 'notAfter' ? time('not_after') : time('created_at');

@@ -110,3 +110,22 @@ export async function insertOrConflict(
   const inserted = (await db(table).insert(row).onConflict().ignore().returning(key)) as unknown[];
   if (inserted.length === 0) throw new CoreError('conflict', `${what} already exists`);
 }
+
+/**
+ * Deletes at most `limit` rows of `table` that `filter` selects, by primary key `id`, and returns
+ * how many. On PostgreSQL the rows are picked FOR UPDATE SKIP LOCKED, so that instances purging at
+ * once take different rows instead of waiting on (or deadlocking over) the same ones.
+ */
+export async function deleteBatch(
+  db: Db,
+  table: string,
+  filter: (query: Knex.QueryBuilder) => void,
+  limit: number,
+): Promise<number> {
+  const ids = db(table)
+    .select('id')
+    .modify(filter)
+    .limit(Math.max(1, Math.floor(limit)));
+  if (db.client.dialect === 'postgresql') ids.forUpdate().skipLocked();
+  return db(table).whereIn('id', ids).delete();
+}

@@ -112,6 +112,7 @@ export function certificate(overrides: Partial<CertificateRecord> = {}): Certifi
     status: 'valid',
     revokedAt: null,
     revocationReason: null,
+    purpose: 'enrollment',
     createdAt: at(0),
     ...overrides,
   };
