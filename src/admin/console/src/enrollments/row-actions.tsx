@@ -1,0 +1,78 @@
+/** The rightmost column: a disclosure menu with the actions that apply to this row. */
+import { useRef } from 'preact/hooks';
+import { certificateUrl } from '../api/requests';
+import type { RequestItem } from '../api/types';
+import { requestTitle } from '../components/labels';
+import { Link, requestPath } from '../router';
+import { actionsFor, type RequestAction, type Viewer } from './available-actions';
+
+const buttonLabel: Partial<Record<RequestAction, string>> = {
+  approve: 'Approve…',
+  reject: 'Reject…',
+  resendApprovalEmail: 'Resend approval e-mail',
+  resendEnrollment: 'Resend enrollment',
+  note: 'Internal note…',
+};
+
+interface RowActionsProps {
+  request: RequestItem;
+  viewer: Viewer;
+  onAction: (action: RequestAction, request: RequestItem) => void;
+}
+
+export function RowActions({ request, viewer, onAction }: RowActionsProps) {
+  const menu = useRef<HTMLDetailsElement>(null);
+  const close = () => {
+    if (menu.current) menu.current.open = false;
+  };
+  const title = requestTitle(request);
+  return (
+    <details class="row-menu" ref={menu}>
+      <summary aria-label={`Actions for ${title}`}>Actions</summary>
+      <ul>
+        {actionsFor(request, viewer).map((action) => {
+          const label = buttonLabel[action];
+          if (label) {
+            return (
+              <li key={action}>
+                <button
+                  type="button"
+                  onClick={() => {
+                    close();
+                    onAction(action, request);
+                  }}
+                >
+                  {label}
+                </button>
+              </li>
+            );
+          }
+          if (action === 'review') {
+            return (
+              <li key={action}>
+                <Link to={requestPath(request.id)}>Review</Link>
+              </li>
+            );
+          }
+          if (action === 'audit') {
+            return (
+              <li key={action}>
+                <Link to={requestPath(request.id, '#audit')}>Audit trail</Link>
+              </li>
+            );
+          }
+          if (action === 'download') {
+            return (
+              <li key={action}>
+                <a href={certificateUrl(request.id, 'pem')} download>
+                  Download certificate (PEM)
+                </a>
+              </li>
+            );
+          }
+          return null;
+        })}
+      </ul>
+    </details>
+  );
+}
