@@ -1,6 +1,7 @@
 /**
- * The command line: serve, init, migrate, token create, audit verify, ca rollover/activate. Secrets
- * meant for the operator (the first admin token, a new token) go to stdout, never to the log.
+ * The command line: serve, init, migrate, token create, user create, audit verify, ca rollover/activate.
+ * Secrets meant for the operator (the first admin token and console password, a new token or
+ * password) go to stdout, never to the log.
  */
 import cluster from 'node:cluster';
 import { createReadStream } from 'node:fs';
@@ -31,6 +32,9 @@ Commands:
   migrate [--status | --rollback [--all]] apply (or list, or undo) database migrations
   token create --subject NAME --role ROLE [--ttl-days N]
                                          create an API token (roles: ${roles.join(', ')})
+  user create --username NAME --role ROLE [--email E] [--password-stdin]
+                                         create a console user; without --password-stdin a password is
+                                         generated and printed once
   audit verify [--file EXPORT.jsonl]     verify the audit hash chain of the store or of an export
   profile create --name NAME [--settings JSON]
                                          create an active certificate profile (settings as in the admin API)
@@ -43,11 +47,16 @@ Commands:
 `;
 
 function printStart(
-  gateway: Pick<Gateway, 'bootstrapToken' | 'rootCertificatePath'>,
+  gateway: Pick<Gateway, 'bootstrapToken' | 'bootstrapConsolePassword' | 'rootCertificatePath'>,
   urls?: { https: string; http: string },
 ): void {
   if (gateway.bootstrapToken) {
     console.log(`\nAdmin API token (shown once, only its hash is stored):\n\n  ${gateway.bootstrapToken}\n`);
+  }
+  if (gateway.bootstrapConsolePassword) {
+    console.log(
+      `Console user "admin", password (shown once, only its scrypt hash is stored):\n\n  ${gateway.bootstrapConsolePassword}\n`,
+    );
   }
   if (urls) {
     console.log(`ACME and admin API:  ${urls.https}  (e.g. ${urls.https}/healthz)`);
@@ -157,6 +166,15 @@ function report(verdict: ReturnType<typeof verifyChain>): boolean {
   return verdict.ok;
 }
 
+/** The whole of stdin without its final line break: a password piped in by a script or a secret store. */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -165,6 +183,9 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string' },
       subject: { type: 'string' },
       role: { type: 'string' },
+      username: { type: 'string' },
+      email: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
       'ttl-days': { type: 'string' },
       status: { type: 'boolean' },
       rollback: { type: 'boolean' },
@@ -210,6 +231,27 @@ async function main(argv: string[]): Promise<number> {
           ttlDays,
         });
         console.log(`Token for ${record.subject} (${record.role}), shown once:\n\n  ${token}\n`);
+      });
+      return 0;
+    }
+    case 'user': {
+      if (sub !== 'create' || !values.username || !values.role) break;
+      if (!roles.includes(values.role as Role))
+        throw new ConfigError(`--role must be one of ${roles.join(', ')}`);
+      const password = values['password-stdin'] ? await readStdin() : null;
+      await withGateway(config, async (gateway) => {
+        const { user, initialPassword } = await gateway.core.createConsoleUser({
+          username: values.username ?? '',
+          role: values.role as Role,
+          email: values.email ?? null,
+          password,
+          actor: 'cli',
+        });
+        console.log(
+          initialPassword
+            ? `Console user ${user.username} (${user.role}), password shown once:\n\n  ${initialPassword}\n`
+            : `Console user ${user.username} (${user.role}) created`,
+        );
       });
       return 0;
     }

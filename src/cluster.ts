@@ -1,7 +1,7 @@
 /**
  * Several server processes on one machine (config `workers`). Node runs a process's JavaScript on
  * one core, so a second core serves requests only from a second process. The primary prepares the
- * shared state once (migrations, the CA, the SCEP RA, the default profile, the first admin token),
+ * shared state once (migrations, the CA, the SCEP RA, the default profile, the first admin token and console user),
  * then forks workers that share the listening sockets (node:cluster) and the database exactly as
  * separate instances would: nonces, approvals, codes and the audit chain are already safe across
  * instances. The primary replaces a worker that dies and stops them all on SIGTERM or SIGINT.
@@ -25,7 +25,9 @@ export function workerCount(config: Config): number {
 export async function runPrimary(
   config: Config,
   logger: Logger,
-  onReady: (gateway: Pick<Gateway, 'bootstrapToken' | 'rootCertificatePath'>) => void,
+  onReady: (
+    gateway: Pick<Gateway, 'bootstrapToken' | 'bootstrapConsolePassword' | 'rootCertificatePath'>,
+  ) => void,
 ): Promise<void> {
   if (config['https.port'] === 0 || config['http.port'] === 0) {
     throw new Error('workers > 1 needs fixed ports: set https.port and http.port (not 0)');

@@ -16,6 +16,8 @@ import { publicUrls } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { appendAudit } from './core/audit/audit-log.js';
 import { Core } from './core/core.js';
+import type { ConsoleSettings } from './core/console-users/console-user.js';
+import { isCoreError } from './core/errors.js';
 import { systemClock } from './core/ports.js';
 import { deriveKeys } from './core/secrets/keys.js';
 import { pkiPaths } from './http/pki-routes.js';
@@ -32,6 +34,8 @@ export interface Gateway {
   rootCertificatePath: string;
   /** The first admin API token, present only on the start that created it. */
   bootstrapToken: string | null;
+  /** The password of the first console user (`admin`), present only on the start that created it. */
+  bootstrapConsolePassword: string | null;
   /** HMAC key of the ACME nonces, the same on every instance sharing the master key. */
   nonceKey: Buffer;
 }
@@ -64,6 +68,34 @@ function masterKey(config: Config, dataDir: string, logger: Logger): Buffer {
   return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
 }
 
+export function consoleSettings(config: Config): ConsoleSettings {
+  return {
+    sessionIdleMinutes: config['console.sessionIdleMinutes'],
+    sessionMaxHours: config['console.sessionMaxHours'],
+    lockoutThreshold: config['console.lockoutThreshold'],
+    lockoutMinutes: config['console.lockoutMinutes'],
+  };
+}
+
+/**
+ * With no console user yet, makes `admin` (role admin) with a generated password, returned to be
+ * printed once. Another instance starting at the same moment may win the race: then it printed it.
+ */
+async function firstConsoleUser(core: Core): Promise<string | null> {
+  if ((await core.store.consoleUsers.count()) > 0) return null;
+  try {
+    const { initialPassword } = await core.createConsoleUser({
+      username: 'admin',
+      role: 'admin',
+      actor: 'system',
+    });
+    return initialPassword;
+  } catch (err) {
+    if (isCoreError(err, 'conflict')) return null;
+    throw err;
+  }
+}
+
 /** Everything but the listeners: used by `serve`, `init` and the CLI's maintenance commands. */
 export async function openGateway(
   config: Config,
@@ -87,7 +119,7 @@ export async function openGateway(
       crlUrl: urls.http + pkiPaths.crl,
       caIssuersUrl: urls.http + pkiPaths.issuingCertificate,
     });
-    const core = new Core({ store, ca, clock: systemClock, keys });
+    const core = new Core({ store, ca, clock: systemClock, keys, console: consoleSettings(config) });
     const rootCertificatePath = join(dataDir, 'root-ca.pem');
     writeWhole(rootCertificatePath, ca.rootCertificatePem);
     if (await core.ensureDefaultProfile(config.defaultProfile)) {
@@ -97,7 +129,16 @@ export async function openGateway(
     if ((await store.tokens.count()) === 0) {
       bootstrapToken = (await core.createToken({ subject: 'admin', role: 'admin', actor: 'system' })).token;
     }
-    return { store, ca, core, rootCertificatePath, bootstrapToken, nonceKey: keys.nonceKey };
+    const bootstrapConsolePassword = await firstConsoleUser(core);
+    return {
+      store,
+      ca,
+      core,
+      rootCertificatePath,
+      bootstrapToken,
+      bootstrapConsolePassword,
+      nonceKey: keys.nonceKey,
+    };
   } catch (err) {
     await store.close();
     throw err;

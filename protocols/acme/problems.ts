@@ -147,6 +147,9 @@ const fromCore: Record<CoreErrorCode, ProblemType> = {
   store_unavailable: 'serverInternal',
   unauthorized: 'unauthorized',
   forbidden: 'unauthorized',
+  invalid_credentials: 'unauthorized',
+  account_locked: 'unauthorized',
+  csrf_token_invalid: 'unauthorized',
 };
 
 /** Anything thrown → a problem. Core errors keep their message; anything else becomes serverInternal. */

@@ -433,6 +433,34 @@ export const configSchema = {
     env: 'GATEWAY_P12_KEY_TTL_MINUTES',
     doc: 'How long a server-generated P12 key waits (sealed) for its one download once issuable; then erased',
   }),
+  'console.sessionIdleMinutes': key({
+    schema: positive,
+    type: 'integer',
+    default: 30,
+    env: 'GATEWAY_CONSOLE_SESSION_IDLE_MINUTES',
+    doc: 'A console session ends after this many minutes without a call',
+  }),
+  'console.sessionMaxHours': key({
+    schema: positive,
+    type: 'integer',
+    default: 12,
+    env: 'GATEWAY_CONSOLE_SESSION_MAX_HOURS',
+    doc: 'A console session ends this many hours after sign-in, whatever the activity',
+  }),
+  'console.lockoutThreshold': key({
+    schema: positive,
+    type: 'integer',
+    default: 5,
+    env: 'GATEWAY_CONSOLE_LOCKOUT_THRESHOLD',
+    doc: 'Failed sign-ins in a row that lock a console user',
+  }),
+  'console.lockoutMinutes': key({
+    schema: positive,
+    type: 'integer',
+    default: 15,
+    env: 'GATEWAY_CONSOLE_LOCKOUT_MINUTES',
+    doc: 'How long a locked console user is refused (423 account_locked), even with the right password',
+  }),
 } as const;
 
 export type ConfigKey = keyof typeof configSchema;

@@ -3,9 +3,12 @@ import { decide, expirePending, type DecisionInput } from './approval/decide.js'
 import { verifyStoredChain } from './audit/audit-log.js';
 import { revokeCertificate } from './certificates/revoke.js';
 import { EnrollmentCodes } from './codes/codes.js';
+import { changeConsoleUser, type ChangeConsoleUserInput } from './console-users/change-user.js';
+import { defaultConsoleSettings, type ConsoleSettings } from './console-users/console-user.js';
+import { createConsoleUser, type CreateConsoleUserInput } from './console-users/create-user.js';
 import { resumeApproved } from './enrollment/resume.js';
 import { submit, type SubmitInput } from './enrollment/submit.js';
-import type { Clock, Store } from './ports.js';
+import type { Clock, ListOptions, Store } from './ports.js';
 import {
   submitAccountRegistration,
   type AccountRegistrationInput,
@@ -14,6 +17,10 @@ import { createProfile, ensureDefaultProfile, setProfileStatus } from './profile
 import type { ProfileSettings, ProfileStatus } from './profiles/profile.js';
 import type { DerivedKeys } from './secrets/keys.js';
 import { SecretBox } from './secrets/secret-box.js';
+import { checkCsrf } from './sessions/csrf.js';
+import { resolveSession, type ResolvedSession } from './sessions/resolve-session.js';
+import { signIn, type SignInInput } from './sessions/sign-in.js';
+import { signOut } from './sessions/sign-out.js';
 import { authenticateToken, createToken } from './tokens/tokens.js';
 import type { Role } from './tokens/token.js';
 
@@ -22,6 +29,8 @@ export interface CoreDeps {
   ca: CertificateAuthority;
   clock: Clock;
   keys: Pick<DerivedKeys, 'codePepper' | 'sealKey'>;
+  /** Console session lifetimes and lockout; the defaults of config `console.*` when absent. */
+  console?: Partial<ConsoleSettings>;
 }
 
 /**
@@ -34,9 +43,11 @@ export class Core {
   readonly clock: Clock;
   readonly codes: EnrollmentCodes;
   readonly secretBox: SecretBox;
+  readonly console: ConsoleSettings;
 
   constructor(deps: CoreDeps) {
     this.store = deps.store;
+    this.console = { ...defaultConsoleSettings, ...deps.console };
     this.ca = deps.ca;
     this.clock = deps.clock;
     this.secretBox = new SecretBox(deps.keys.sealKey);
@@ -97,6 +108,35 @@ export class Core {
 
   authenticateToken(token: string) {
     return authenticateToken(this, token);
+  }
+
+  createConsoleUser(input: CreateConsoleUserInput) {
+    return createConsoleUser(this, input);
+  }
+
+  listConsoleUsers(options: ListOptions = {}) {
+    return this.store.consoleUsers.list(options);
+  }
+
+  changeConsoleUser(input: ChangeConsoleUserInput) {
+    return changeConsoleUser(this, input);
+  }
+
+  signIn(input: SignInInput) {
+    return signIn(this, input);
+  }
+
+  /** The session of a cookie value; CoreError('unauthorized') when it is unknown, ended or expired. */
+  resolveSession(token: string) {
+    return resolveSession(this, token);
+  }
+
+  checkCsrf(session: ResolvedSession, header: string | undefined) {
+    checkCsrf(session, header);
+  }
+
+  signOut(session: ResolvedSession, clientAddress: string | null) {
+    return signOut(this, session, clientAddress);
   }
 
   verifyAuditChain() {

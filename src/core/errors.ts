@@ -22,6 +22,9 @@ export const coreErrorCodes = {
   store_unavailable: 'The store is unavailable',
   unauthorized: 'Authentication failed',
   forbidden: 'The actor may not perform this operation',
+  invalid_credentials: 'Wrong user name or password',
+  account_locked: 'The account is locked after too many failed sign-ins',
+  csrf_token_invalid: 'The X-CSRF-Token header is missing or does not match the session',
 } as const;
 
 export type CoreErrorCode = keyof typeof coreErrorCodes;

@@ -18,6 +18,8 @@ import type { OutboxDelivery, OutboxEvent, DeliveryStatus } from './notification
 import type { Role } from './tokens/token.js';
 import type { Protocol } from './profiles/profile.js';
 import type { RevocationReason } from '../../ca/types.js';
+import type { ConsoleUser } from './console-users/console-user.js';
+import type { ConsoleSession, SessionEndReason } from './sessions/session.js';
 
 export interface Page<T> {
   items: T[];
@@ -290,6 +292,34 @@ export interface SearchRepository {
   audit(filter: AuditSearch): Promise<Page<AuditEvent>>;
 }
 
+/** Console users; the user name key is unique (a second create is CoreError('conflict')). */
+export interface ConsoleUserRepository {
+  create(user: ConsoleUser): Promise<void>;
+  /** Replaces username, role, email, passwordHash, disabled, lockout fields and updatedAt. */
+  update(user: ConsoleUser): Promise<void>;
+  get(id: string): Promise<ConsoleUser | null>;
+  findByUsernameKey(usernameKey: string): Promise<ConsoleUser | null>;
+  list(options?: ListOptions): Promise<Page<ConsoleUser>>;
+  count(): Promise<number>;
+  /**
+   * Atomically counts one failed sign-in. The failure that reaches `threshold` locks the user until
+   * `lockUntil` and starts the count again. Returns the user as it is afterwards.
+   */
+  recordFailure(id: string, threshold: number, lockUntil: Date): Promise<ConsoleUser>;
+  /** A successful sign-in: clears the failures and the lock, sets lastSignInAt (and a re-made hash). */
+  recordSignIn(id: string, at: Date, passwordHash?: string): Promise<void>;
+}
+
+export interface ConsoleSessionRepository {
+  create(session: ConsoleSession): Promise<void>;
+  findByTokenHash(tokenHash: string): Promise<ConsoleSession | null>;
+  touch(id: string, at: Date): Promise<void>;
+  /** Compare-and-set: ends the session only while it is open; false when it had ended already. */
+  end(id: string, at: Date, reason: SessionEndReason): Promise<boolean>;
+  /** Ends every open session of the user; returns how many. */
+  endAllFor(userId: string, at: Date, reason: SessionEndReason): Promise<number>;
+}
+
 export interface Repositories {
   profiles: ProfileRepository;
   assets: AssetRepository;
@@ -305,6 +335,8 @@ export interface Repositories {
   principals: PrincipalRepository;
   outbox: OutboxRepository;
   search: SearchRepository;
+  consoleUsers: ConsoleUserRepository;
+  sessions: ConsoleSessionRepository;
 }
 
 /** What a transaction that only adds rows may use ({@link Store.appendTransaction}). */

@@ -22,6 +22,9 @@ const statusOf: Record<CoreErrorCode, number> = {
   store_unavailable: 503,
   unauthorized: 401,
   forbidden: 403,
+  invalid_credentials: 401,
+  account_locked: 423,
+  csrf_token_invalid: 403,
 };
 
 /** Codes that only the HTTP layer produces. */

@@ -23,6 +23,8 @@ import type {
   PrincipalRepository,
   OutboxRepository,
   SearchRepository,
+  ConsoleUserRepository,
+  ConsoleSessionRepository,
 } from '../core/ports.js';
 import { AppendScript, type AuditTail } from './append-script.js';
 import { createDatabase, dialectOf } from './db.js';
@@ -62,6 +64,8 @@ export class KnexStore implements Store {
   readonly principals: PrincipalRepository;
   readonly outbox: OutboxRepository;
   readonly search: SearchRepository;
+  readonly consoleUsers: ConsoleUserRepository;
+  readonly sessions: ConsoleSessionRepository;
   /** The local CA's persistence, in the same database. */
   readonly caStore: LocalCaStore;
 
@@ -89,6 +93,8 @@ export class KnexStore implements Store {
     this.principals = repositories.principals;
     this.outbox = repositories.outbox;
     this.search = repositories.search;
+    this.consoleUsers = repositories.consoleUsers;
+    this.sessions = repositories.sessions;
     this.caStore = guarded(this.dialect, new KnexLocalCaStore(knex));
   }
 

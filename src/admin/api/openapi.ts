@@ -61,8 +61,13 @@ export function openApiDocument(
       500: errorResponse('Internal error'),
     };
     if (spec.permission) {
-      responses[401] = errorResponse('Missing, unknown or expired token (code unauthorized)');
-      responses[403] = errorResponse(`The role may not ${spec.permission} (code forbidden)`);
+      responses[401] = errorResponse('Missing, unknown or expired token or session (code unauthorized)');
+      responses[403] = errorResponse(
+        `The role may not ${spec.permission} (code forbidden)` +
+          (spec.method === 'get'
+            ? ''
+            : '; with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid)'),
+      );
     }
     if (spec.params) responses[404] = errorResponse('No such object (code not_found)');
     for (const status of spec.errors ?? []) responses[status] ??= errorResponse('See the error code');
@@ -89,12 +94,23 @@ export function openApiDocument(
       version: info.version,
       description:
         'Profiles, assets, P10/P12 enrolment, ACME/SCEP registration, the approval queue, enrolment codes, ' +
-        `certificate inventory and audit. Errors are {code, message, details}; codes: ${Object.keys(httpErrorCodes).join(', ')} and the core codes.`,
+        `certificate inventory and audit. Errors are {code, message, details}; codes: ${Object.keys(httpErrorCodes).join(', ')} and the core codes. ` +
+        'Every protected operation takes an API token (Authorization: Bearer) or the console session cookie ' +
+        'from POST /session; with the cookie, every POST, PUT, PATCH and DELETE also needs the header ' +
+        'X-CSRF-Token carrying the csrfToken of the session.',
     },
     servers: [{ url: info.serverUrl }],
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (egw_…)' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token (egw_…)' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'egw_session',
+          description: 'The console session (POST /session); state-changing calls also send X-CSRF-Token',
+        },
+      },
       schemas: { Error: schemaOf(errorBody, 'output') },
     },
     paths,

@@ -8,6 +8,7 @@ import type { Role } from '../../core/tokens/token.js';
 export const permissions = {
   'self.read': ['admin', 'operator', 'approver', 'auditor'],
   'tokens.manage': ['admin'],
+  'users.manage': ['admin'],
   'profiles.read': ['admin', 'operator', 'approver', 'auditor'],
   'profiles.write': ['admin'],
   'assets.read': ['admin', 'operator', 'approver', 'auditor'],

@@ -7,7 +7,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Core } from '../../core/core.js';
 import type { ApiToken } from '../../core/tokens/token.js';
-import { actorOf, authenticate, authorize } from './auth.js';
+import { actorOf, authenticate, authorize, type Caller } from './auth.js';
 import type { Permission } from './permissions.js';
 import { parseInput } from './validate.js';
 
@@ -28,6 +28,8 @@ export class WithStatus {
   constructor(
     readonly status: number,
     readonly value: unknown,
+    /** Extra response headers (the session routes' Set-Cookie). */
+    readonly headers: Record<string, string> = {},
   ) {}
 }
 
@@ -37,6 +39,9 @@ export interface HandlerContext<P, Q, B> {
   body: B;
   /** The authenticated subject (the actor of every audited write); '' on a public route. */
   actor: string;
+  /** Who is calling (token or console session); undefined on a public route. */
+  caller: Caller | undefined;
+  /** The API token, when the call was made with one. */
   token: ApiToken | undefined;
   req: Request;
 }
@@ -80,7 +85,10 @@ export function expressPath(path: string): string {
 }
 
 async function send(res: Response, status: number, value: unknown): Promise<void> {
-  if (value instanceof WithStatus) return send(res, value.status, value.value);
+  if (value instanceof WithStatus) {
+    for (const [k, v] of Object.entries(value.headers)) res.setHeader(k, v);
+    return send(res, value.status, value.value);
+  }
   if (!(value instanceof RawBody)) {
     res.status(status).json(value);
     return;
@@ -104,7 +112,8 @@ function handle(spec: RouteSpec): RequestHandler {
       params: spec.params ? parseInput(spec.params, req.params, 'path') : undefined,
       query: spec.query ? parseInput(spec.query, req.query, 'query') : undefined,
       body: spec.body ? parseInput(spec.body, req.body ?? {}, 'body') : undefined,
-      actor: res.locals.token ? actorOf(res.locals) : '',
+      actor: res.locals.caller ? actorOf(res.locals) : '',
+      caller: res.locals.caller,
       token: res.locals.token,
       req,
     };

@@ -5,11 +5,13 @@ import { assetRoutes, type AdminUrls } from './assets.js';
 import { auditRoutes } from './audit.js';
 import { certificateRoutes } from './certificates.js';
 import { codeRoutes } from './codes.js';
+import { consoleUserRoutes } from './console-users.js';
 import { enrollmentRoutes } from './enrollments.js';
 import { notificationRoutes } from './notifications.js';
 import { openApiDocument } from './openapi.js';
 import { profileRoutes } from './profiles.js';
 import { requestRoutes } from './requests.js';
+import { sessionRoutes } from './session.js';
 import { queueActionRoutes } from './queue-actions.js';
 import { downloadRoutes } from './downloads.js';
 import { mountRoutes, route, type RouteSpec } from './route-table.js';
@@ -30,7 +32,9 @@ export const apiBasePath = '/api/v1';
 export function adminRouteTable(core: Core, options: AdminApiOptions): RouteSpec[] {
   const urls = options.urls ?? { https: 'https://localhost:8443', http: 'http://localhost:8080' };
   const table: RouteSpec[] = [
+    ...sessionRoutes(core),
     ...tokenRoutes(core),
+    ...consoleUserRoutes(core),
     ...profileRoutes(core),
     ...assetRoutes(core, urls),
     ...enrollmentRoutes(core, { p12KeyTtlMs: options.p12KeyTtlMs ?? 3_600_000, basePath: apiBasePath }),

@@ -12,7 +12,7 @@ export function tokenRoutes(core: Core): RouteSpec[] {
       method: 'get',
       path: '/whoami',
       operationId: 'whoami',
-      summary: 'The caller: subject, role and token expiry',
+      summary: 'The caller: subject, role and token (or console session) expiry',
       tag: 'tokens',
       permission: 'self.read',
       response: {
@@ -24,10 +24,10 @@ export function tokenRoutes(core: Core): RouteSpec[] {
           email: z.string().nullable(),
         }),
       },
-      handler: async ({ token, actor }) => ({
+      handler: async ({ caller, actor }) => ({
         subject: actor,
-        role: token?.role,
-        expiresAt: token?.expiresAt ?? null,
+        role: caller?.role,
+        expiresAt: caller?.expiresAt ?? null,
         email: (await core.store.principals.get(actor))?.email ?? null,
       }),
     }),

@@ -13,6 +13,7 @@ import * as adminSchema from './20261121f-admin-schema.js';
 import * as requestKind from './20261122a-request-kind.js';
 import * as caRollover from './20261122b-ca-rollover.js';
 import * as acmeRateCounts from './20261122c-acme-rate-counts.js';
+import * as consoleUsers from './20261201d-console-users.js';
 
 export const migrations: readonly { name: string; migration: Knex.Migration }[] = [
   { name: '20261121a-core-schema', migration: coreSchema },
@@ -24,6 +25,7 @@ export const migrations: readonly { name: string; migration: Knex.Migration }[] 
   { name: '20261122a-request-kind', migration: requestKind },
   { name: '20261122b-ca-rollover', migration: caRollover },
   { name: '20261122c-acme-rate-counts', migration: acmeRateCounts },
+  { name: '20261201d-console-users', migration: consoleUsers },
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -6,6 +6,8 @@ import { KnexAssetRepository } from './assets.js';
 import { KnexAuditRepository } from './audit.js';
 import { KnexCertificateRepository } from './certificates.js';
 import { KnexCodeRepository } from './codes.js';
+import { KnexConsoleSessionRepository } from './console-sessions.js';
+import { KnexConsoleUserRepository } from './console-users.js';
 import { KnexProfileRepository } from './profiles.js';
 import { KnexRequestRepository } from './requests.js';
 import { KnexTokenRepository } from './tokens.js';
@@ -68,6 +70,12 @@ export function createRepositories(db: Db): Repositories {
     },
     get search() {
       return once('search', () => new KnexSearchRepository(db));
+    },
+    get consoleUsers() {
+      return once('consoleUsers', () => new KnexConsoleUserRepository(db));
+    },
+    get sessions() {
+      return once('sessions', () => new KnexConsoleSessionRepository(db));
     },
   };
 }
