@@ -1,5 +1,5 @@
 /** The console: the session decides between sign-in and the pages; the route picks the page. */
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { ErrorMessage, Loading } from './components/error-message';
 import { Shell } from './components/shell';
 import { EnrollmentsPage } from './pages/enrollments-page';
@@ -12,9 +12,12 @@ import { useSessionTimeouts } from './session/use-session-timeouts';
 function Pages({ session }: { session: Session }) {
   const route = useRoute();
   useSessionTimeouts(session);
-  // After a client-side navigation the new page's heading takes the focus, as a page load would.
+  // After a client-side navigation the new page's heading takes the focus (screen readers announce
+  // it); on the first load the browser's own start (skip link first) is kept.
+  const navigated = useRef(false);
   useEffect(() => {
-    document.querySelector<HTMLElement>('main h1')?.focus();
+    if (navigated.current) document.querySelector<HTMLElement>('main h1')?.focus();
+    navigated.current = true;
   }, [route]);
   const viewer = { username: session.user.username, role: session.user.role };
   let page;

@@ -99,30 +99,3 @@ export async function call<T>(pending: Promise<FetchResult<T>>): Promise<T> {
   }
   return result.data as T;
 }
-
-/** A JSON call outside the generated schema's paths (kept to the session routes). */
-export async function callJson<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (!safeMethods.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let response: Response;
-  try {
-    response = await fetch(`${apiBase}${path}`, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw networkError();
-  }
-  const text = await response.text();
-  let parsed: unknown = undefined;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!response.ok) throw settle(response.status, toApiError(response.status, parsed, response.statusText));
-  return parsed as T;
-}

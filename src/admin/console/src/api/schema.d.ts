@@ -363,6 +363,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/console-users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List console users (never a password or its hash) */
+        get: operations["listConsoleUsers"];
+        put?: never;
+        /** Create a console user; without a password one is generated and returned once */
+        post: operations["createConsoleUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console-users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a console user: role, email (null clears it), disabled, password. Disabling or a new password ends their sessions; a new password also lifts a lockout */
+        patch: operations["changeConsoleUser"];
+        trace?: never;
+    };
     "/enrollments/p10": {
         parameters: {
             query?: never;
@@ -723,6 +758,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in console user, the CSRF token and the session limits (401 when signed out) */
+        get: operations["getSession"];
+        put?: never;
+        /** Sign in to the console: sets the egw_session cookie (HttpOnly, Secure, SameSite=Strict) */
+        post: operations["signIn"];
+        /** Sign out: ends the session in the store and clears the cookie (needs X-CSRF-Token) */
+        delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tokens": {
         parameters: {
             query?: never;
@@ -747,7 +801,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller: subject, role and token expiry */
+        /** The caller: subject, role and token (or console session) expiry */
         get: operations["whoami"];
         put?: never;
         post?: never;
@@ -763,7 +817,7 @@ export interface components {
     schemas: {
         Error: {
             /** @enum {string} */
-            code: "not_found" | "conflict" | "invalid_input" | "invalid_state" | "profile_not_active" | "protocol_not_allowed" | "bad_csr" | "key_policy" | "domain_policy" | "self_approval" | "already_decided" | "code_invalid" | "code_expired" | "code_locked" | "code_revoked" | "ca_failure" | "store_unavailable" | "unauthorized" | "forbidden" | "route_not_found" | "method_not_allowed" | "payload_too_large" | "malformed_json" | "unsupported_media_type" | "internal";
+            code: "not_found" | "conflict" | "invalid_input" | "invalid_state" | "profile_not_active" | "protocol_not_allowed" | "bad_csr" | "key_policy" | "domain_policy" | "self_approval" | "already_decided" | "code_invalid" | "code_expired" | "code_locked" | "code_revoked" | "ca_failure" | "store_unavailable" | "unauthorized" | "forbidden" | "invalid_credentials" | "account_locked" | "csrf_token_invalid" | "route_not_found" | "method_not_allowed" | "payload_too_large" | "malformed_json" | "unsupported_media_type" | "internal";
             details: {
                 [key: string]: unknown;
             };
@@ -831,7 +885,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -914,7 +968,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -923,7 +977,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not assets.write (code forbidden) */
+            /** @description The role may not assets.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1033,7 +1087,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1127,7 +1181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1136,7 +1190,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not assets.write (code forbidden) */
+            /** @description The role may not assets.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1220,7 +1274,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1308,7 +1362,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1317,7 +1371,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not assets.write (code forbidden) */
+            /** @description The role may not assets.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1396,7 +1450,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1405,7 +1459,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not assets.write (code forbidden) */
+            /** @description The role may not assets.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1502,7 +1556,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1511,7 +1565,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not enroll (code forbidden) */
+            /** @description The role may not enroll (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1604,7 +1658,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1699,7 +1753,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1765,7 +1819,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1827,7 +1881,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1919,7 +1973,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1996,7 +2050,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2067,7 +2121,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2159,7 +2213,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2168,7 +2222,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not certificates.revoke (code forbidden) */
+            /** @description The role may not certificates.revoke (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2246,7 +2300,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2332,7 +2386,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2409,7 +2463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2499,7 +2553,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2508,7 +2562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not codes.manage (code forbidden) */
+            /** @description The role may not codes.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2589,7 +2643,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2598,7 +2652,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not codes.manage (code forbidden) */
+            /** @description The role may not codes.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2660,7 +2714,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2752,7 +2806,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2761,7 +2815,268 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not codes.manage (code forbidden) */
+            /** @description The role may not codes.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object (code not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listConsoleUsers: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description ISO 8601 date-time */
+                            createdAt: string;
+                            disabled: boolean;
+                            email?: string;
+                            id: string;
+                            lastSignInAt: string | null;
+                            /** @description Set while sign-in is refused after repeated failures */
+                            lockedUntil: string | null;
+                            /** @enum {string} */
+                            role: "admin" | "operator" | "approver" | "auditor";
+                            /** @description ISO 8601 date-time */
+                            updatedAt: string;
+                            username: string;
+                        }[];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role may not users.manage (code forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createConsoleUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Where notifications for this user go */
+                    email?: string | null;
+                    password?: string | null;
+                    /** @enum {string} */
+                    role: "admin" | "operator" | "approver" | "auditor";
+                    /** @description NFKC-normalised; unique regardless of case */
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 date-time */
+                        createdAt: string;
+                        disabled: boolean;
+                        email?: string;
+                        id: string;
+                        /** @description The generated password, shown this once */
+                        initialPassword?: string;
+                        lastSignInAt: string | null;
+                        /** @description Set while sign-in is refused after repeated failures */
+                        lockedUntil: string | null;
+                        /** @enum {string} */
+                        role: "admin" | "operator" | "approver" | "auditor";
+                        /** @description ISO 8601 date-time */
+                        updatedAt: string;
+                        username: string;
+                    };
+                };
+            };
+            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role may not users.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description See the error code */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changeConsoleUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    disabled?: boolean;
+                    email?: string | null;
+                    /** @description At least 12 characters; only its scrypt hash is stored */
+                    password?: string;
+                    /** @enum {string} */
+                    role?: "admin" | "operator" | "approver" | "auditor";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ISO 8601 date-time */
+                        createdAt: string;
+                        disabled: boolean;
+                        email?: string;
+                        id: string;
+                        lastSignInAt: string | null;
+                        /** @description Set while sign-in is refused after repeated failures */
+                        lockedUntil: string | null;
+                        /** @enum {string} */
+                        role: "admin" | "operator" | "approver" | "auditor";
+                        /** @description ISO 8601 date-time */
+                        updatedAt: string;
+                        username: string;
+                    };
+                };
+            };
+            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role may not users.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2888,7 +3203,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2897,7 +3212,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not enroll (code forbidden) */
+            /** @description The role may not enroll (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3022,7 +3337,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3031,7 +3346,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not enroll (code forbidden) */
+            /** @description The role may not enroll (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3110,7 +3425,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3269,7 +3584,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3430,7 +3745,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3439,7 +3754,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not profiles.write (code forbidden) */
+            /** @description The role may not profiles.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3540,7 +3855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3710,7 +4025,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3719,7 +4034,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not profiles.write (code forbidden) */
+            /** @description The role may not profiles.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3829,7 +4144,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3838,7 +4153,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not profiles.write (code forbidden) */
+            /** @description The role may not profiles.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3948,7 +4263,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3957,7 +4272,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not profiles.write (code forbidden) */
+            /** @description The role may not profiles.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4060,7 +4375,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4196,7 +4511,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4305,7 +4620,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4314,7 +4629,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.decide (code forbidden) */
+            /** @description The role may not requests.decide (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4402,7 +4717,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4473,7 +4788,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4542,7 +4857,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4551,7 +4866,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not p12.download (code forbidden) */
+            /** @description The role may not p12.download (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4624,7 +4939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4704,7 +5019,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4713,7 +5028,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.note (code forbidden) */
+            /** @description The role may not requests.note (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4777,7 +5092,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4786,7 +5101,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not p12.download (code forbidden) */
+            /** @description The role may not p12.download (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4895,7 +5210,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4904,7 +5219,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.decide (code forbidden) */
+            /** @description The role may not requests.decide (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4973,7 +5288,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4982,7 +5297,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.manage (code forbidden) */
+            /** @description The role may not requests.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5094,7 +5409,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5103,7 +5418,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.manage (code forbidden) */
+            /** @description The role may not requests.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5174,7 +5489,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5183,7 +5498,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.manage (code forbidden) */
+            /** @description The role may not requests.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5258,7 +5573,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5267,7 +5582,190 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.decide (code forbidden) */
+            /** @description The role may not requests.decide (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Send it as X-CSRF-Token on every POST, PUT, PATCH and DELETE */
+                        csrfToken: string;
+                        /** @description The absolute end of the session, whatever the activity */
+                        expiresAt: string;
+                        /** @description The session ends after this long without a call */
+                        idleTimeoutSeconds: number;
+                        user: {
+                            email?: string;
+                            id: string;
+                            /** @enum {string} */
+                            role: "admin" | "operator" | "approver" | "auditor";
+                            username: string;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description See the error code */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Send it as X-CSRF-Token on every POST, PUT, PATCH and DELETE */
+                        csrfToken: string;
+                        /** @description The absolute end of the session, whatever the activity */
+                        expiresAt: string;
+                        /** @description The session ends after this long without a call */
+                        idleTimeoutSeconds: number;
+                        user: {
+                            email?: string;
+                            id: string;
+                            /** @enum {string} */
+                            role: "admin" | "operator" | "approver" | "auditor";
+                            username: string;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description See the error code */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description See the error code */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out (also when no session was open) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description See the error code */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5332,7 +5830,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5341,7 +5839,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not tokens.manage (code forbidden) */
+            /** @description The role may not tokens.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5394,7 +5892,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or expired token (code unauthorized) */
+            /** @description Missing, unknown or expired token or session (code unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;

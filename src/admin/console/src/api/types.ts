@@ -6,6 +6,8 @@ type Json<
   S extends keyof operations[O]['responses'],
 > = operations[O]['responses'][S] extends { content: { 'application/json': infer T } } ? T : never;
 
+/** The body of POST and GET /session: the user, the CSRF token and the session limits. */
+export type Session = Json<'getSession', 200>;
 export type RequestItem = Json<'listRequests', 200>['items'][number];
 export type RequestDetails = Json<'getRequest', 200>;
 export type RequestStatus = RequestItem['status'];

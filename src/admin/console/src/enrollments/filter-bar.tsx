@@ -29,7 +29,7 @@ export function FilterBar({ filter, profiles, onChange }: FilterBarProps) {
         <input
           id="filter-text"
           type="search"
-          placeholder="Subject, name, requester, id"
+          placeholder="Subject, DNS name or request id"
           value={text}
           onInput={(e) => setText(e.currentTarget.value)}
         />

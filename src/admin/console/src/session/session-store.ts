@@ -3,24 +3,11 @@
  * sign-out, by a 401 from any call, or by the idle and absolute timeouts the server announced.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, callJson, onSessionEnd, setCsrfToken } from '../api/client';
+import { api, ApiError, call, onSessionEnd, setCsrfToken } from '../api/client';
+import type { Session } from '../api/types';
 
-export type Role = 'admin' | 'operator' | 'approver' | 'auditor';
-
-export interface SessionUser {
-  id: string;
-  username: string;
-  role: Role;
-  email?: string;
-}
-
-/** The body of POST and GET /api/v1/session. */
-export interface Session {
-  user: SessionUser;
-  csrfToken: string;
-  expiresAt: string;
-  idleTimeoutSeconds: number;
-}
+export type { Session };
+export type Role = Session['user']['role'];
 
 export type SessionState =
   | { status: 'checking' }
@@ -55,7 +42,7 @@ onSessionEnd(() => {
 export async function checkSession(): Promise<void> {
   set({ status: 'checking' });
   try {
-    set({ status: 'signed-in', session: await callJson<Session>('GET', '/session') });
+    set({ status: 'signed-in', session: await call(api.GET('/session')) });
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) set({ status: 'signed-out' });
     else
@@ -68,12 +55,12 @@ export async function checkSession(): Promise<void> {
 
 /** Throws the API's error (invalid_credentials, account_locked, …) for the sign-in form to show. */
 export async function signIn(username: string, password: string): Promise<void> {
-  set({ status: 'signed-in', session: await callJson<Session>('POST', '/session', { username, password }) });
+  set({ status: 'signed-in', session: await call(api.POST('/session', { body: { username, password } })) });
 }
 
 export async function signOut(notice?: string): Promise<void> {
   try {
-    await callJson<undefined>('DELETE', '/session');
+    await call(api.DELETE('/session'));
   } catch {
     // Signed out locally either way; the server ends the session at its idle timeout at the latest.
   }
