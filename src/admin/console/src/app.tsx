@@ -1,13 +1,13 @@
 /** The console: the session decides between sign-in and the pages; the route picks the page. */
 import { useEffect, useRef } from 'preact/hooks';
-import { ErrorMessage, Loading } from './components/error-message';
-import { Shell } from './components/shell';
-import { EnrollmentsPage } from './pages/enrollments-page';
-import { RequestPage } from './pages/request-page';
-import { SignInPage } from './pages/sign-in-page';
-import { Link, useRoute } from './router';
-import { checkSession, useSession, type Session } from './session/session-store';
-import { useSessionTimeouts } from './session/use-session-timeouts';
+import { ErrorMessage, Loading } from './components/error-message.js';
+import { Shell } from './components/shell.js';
+import { EnrollmentsPage } from './pages/enrollments-page.js';
+import { RequestPage } from './pages/request-page.js';
+import { SignInPage } from './pages/sign-in-page.js';
+import { Link, useRoute } from './router.js';
+import { checkSession, useSession, type Session } from './session/session-store.js';
+import { useSessionTimeouts } from './session/use-session-timeouts.js';
 
 function Pages({ session }: { session: Session }) {
   const route = useRoute();

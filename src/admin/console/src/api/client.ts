@@ -3,7 +3,7 @@
  * sent by the browser, and the session's CSRF token on every state-changing call.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { paths } from './schema';
+import type { paths } from './schema.js';
 
 /** An API answer that is not a success, or no answer at all (code network_error). */
 export class ApiError extends Error {

@@ -1,6 +1,6 @@
 /** The request calls the console makes, each typed by the generated schema. */
-import { api, call } from './client';
-import type { ListRequestsQuery, Profile, RequestDetails, RequestItem, BulkResult } from './types';
+import { api, call } from './client.js';
+import type { ListRequestsQuery, Profile, RequestDetails, RequestItem, BulkResult } from './types.js';
 
 export interface RequestPage {
   items: RequestItem[];

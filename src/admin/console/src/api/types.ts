@@ -1,5 +1,5 @@
 /** Names for the API's answer shapes, taken from the generated schema (the API has no named schemas). */
-import type { operations } from './schema';
+import type { operations } from './schema.js';
 
 type Json<
   O extends keyof operations,
@@ -8,6 +8,7 @@ type Json<
 
 /** The body of POST and GET /session: the user, the CSRF token and the session limits. */
 export type Session = Json<'getSession', 200>;
+export type Role = Session['user']['role'];
 export type RequestItem = Json<'listRequests', 200>['items'][number];
 export type RequestDetails = Json<'getRequest', 200>;
 export type RequestStatus = RequestItem['status'];

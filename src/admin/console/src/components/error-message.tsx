@@ -1,6 +1,6 @@
 /** An API error as the user sees it: its message and its stable code, announced to screen readers. */
 import type { ComponentChildren } from 'preact';
-import { networkErrorCode, type ApiError } from '../api/client';
+import { networkErrorCode, type ApiError } from '../api/client.js';
 
 export function ErrorMessage({ error, children }: { error: ApiError; children?: ComponentChildren }) {
   return (

@@ -1,5 +1,5 @@
 /** Words the console shows for the API's values. */
-import type { Protocol, RequestStatus } from '../api/types';
+import type { Protocol, RequestStatus } from '../api/types.js';
 
 export const protocolLabel: Record<Protocol, string> = { acme: 'ACME', scep: 'SCEP', p10: 'P10', p12: 'P12' };
 

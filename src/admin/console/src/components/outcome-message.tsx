@@ -1,5 +1,5 @@
 /** The result of the last action, announced politely (success) or assertively (failure). */
-import type { Outcome } from '../enrollments/request-actions';
+import type { Outcome } from '../enrollments/request-actions.js';
 
 export function OutcomeMessage({ outcome, onDismiss }: { outcome: Outcome | null; onDismiss: () => void }) {
   return (

@@ -1,7 +1,7 @@
 /** The signed-in frame: skip link, header with the user and sign-out, and the page. */
 import type { ComponentChildren } from 'preact';
-import { Link } from '../router';
-import { signOut, type Session } from '../session/session-store';
+import { Link } from '../router.js';
+import { signOut, type Session } from '../session/session-store.js';
 
 export function Shell({ session, children }: { session: Session; children: ComponentChildren }) {
   return (

@@ -1,8 +1,8 @@
 /** Asks for one text (a rejection reason, a comment, a note) and runs the action with it. */
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
-import { Dialog } from './dialog';
-import { ErrorMessage } from './error-message';
+import { ApiError } from '../api/client.js';
+import { Dialog } from './dialog.js';
+import { ErrorMessage } from './error-message.js';
 
 interface TextDialogProps {
   title: string;

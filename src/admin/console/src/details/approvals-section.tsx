@@ -1,6 +1,6 @@
 /** Approvals so far against the number the profile needs, with each approver's comment. */
-import type { RequestDetails } from '../api/types';
-import { Time } from '../components/time';
+import type { RequestDetails } from '../api/types.js';
+import { Time } from '../components/time.js';
 
 export function ApprovalsSection({ request }: { request: RequestDetails }) {
   const approvals = request.approvals.filter((a) => a.decision === 'approve').length;

@@ -1,6 +1,6 @@
 /** The audit trail of this request (and of its certificate), oldest first. */
-import type { AuditEvent } from '../api/types';
-import { Time } from '../components/time';
+import type { AuditEvent } from '../api/types.js';
+import { Time } from '../components/time.js';
 
 function dataText(data: Record<string, unknown>): string {
   return Object.entries(data)

@@ -1,6 +1,6 @@
 /** The issued certificate's serial and its downloads in the four formats of the API. */
-import { certificateUrl } from '../api/requests';
-import type { RequestDetails } from '../api/types';
+import { certificateUrl } from '../api/requests.js';
+import type { RequestDetails } from '../api/types.js';
 
 const formats = [
   ['pem', 'PEM'],

@@ -1,5 +1,5 @@
 /** The CSR as the approver must judge it: subject, names, key, signature, and the PEM itself. */
-import type { RequestDetails } from '../api/types';
+import type { RequestDetails } from '../api/types.js';
 
 function keyText(key: Record<string, unknown>): string {
   const algorithm = String(key.algorithm ?? 'unknown');

@@ -1,5 +1,5 @@
 /** What the profile's key and domain policy say about this request: which rule, which name. */
-import type { RequestDetails } from '../api/types';
+import type { RequestDetails } from '../api/types.js';
 
 export function FindingsSection({ findings }: { findings: RequestDetails['findings'] }) {
   return (

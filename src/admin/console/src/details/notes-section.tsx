@@ -1,10 +1,10 @@
 /** Internal notes: read by every console user, written by those who may note (not auditors). */
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
-import { addNote } from '../api/requests';
-import type { Note } from '../api/types';
-import { ErrorMessage } from '../components/error-message';
-import { Time } from '../components/time';
+import { ApiError } from '../api/client.js';
+import { addNote } from '../api/requests.js';
+import type { Note } from '../api/types.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { Time } from '../components/time.js';
 
 interface NotesProps {
   requestId: string;

@@ -1,10 +1,10 @@
 /** TLM "Change status": the queue state of a pending request (new, in progress, on hold). */
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
-import { changeQueueState } from '../api/requests';
-import { queueStates } from '../api/types';
-import { ErrorMessage } from '../components/error-message';
-import { queueStateLabel } from '../components/labels';
+import { ApiError } from '../api/client.js';
+import { changeQueueState } from '../api/requests.js';
+import { queueStates } from '../api/types.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { queueStateLabel } from '../components/labels.js';
 
 export function QueueStateControl({
   id,

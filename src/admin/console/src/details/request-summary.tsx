@@ -1,7 +1,7 @@
 /** Who asked for what, through which protocol and profile, and where the request stands. */
-import type { RequestDetails } from '../api/types';
-import { protocolLabel, queueStateLabel, StatusBadge } from '../components/labels';
-import { Time } from '../components/time';
+import type { RequestDetails } from '../api/types.js';
+import { protocolLabel, queueStateLabel, StatusBadge } from '../components/labels.js';
+import { Time } from '../components/time.js';
 
 export function RequestSummary({ request, profile }: { request: RequestDetails; profile: string }) {
   return (

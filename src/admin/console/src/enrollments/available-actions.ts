@@ -3,8 +3,7 @@
  * DigiCert "Manage enrollments" rule: an action shows only where it applies). The roles mirror
  * src/admin/api/permissions.ts; the API still checks every call, so this only hides what would fail.
  */
-import type { RequestItem } from '../api/types';
-import type { Role } from '../session/session-store';
+import type { RequestItem, Role } from '../api/types.js';
 
 export type RequestAction =
   | 'review'

@@ -3,12 +3,12 @@
  * one call per request. Every request gets its own line in the result, success or error.
  */
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
-import { bulkDecide, resendEnrollment } from '../api/requests';
-import type { RequestItem } from '../api/types';
-import { requestTitle } from '../components/labels';
-import { TextDialog } from '../components/text-dialog';
-import { can, type Viewer } from './available-actions';
+import { ApiError } from '../api/client.js';
+import { bulkDecide, resendEnrollment } from '../api/requests.js';
+import type { RequestItem } from '../api/types.js';
+import { requestTitle } from '../components/labels.js';
+import { TextDialog } from '../components/text-dialog.js';
+import { can, type Viewer } from './available-actions.js';
 
 export interface ItemResult {
   id: string;

@@ -1,8 +1,8 @@
 /** Filters of the enrollments table: status, protocol, profile, free text, waiting for me. */
 import { useEffect, useState } from 'preact/hooks';
-import { protocols, requestStatuses, type Profile, type Protocol, type RequestStatus } from '../api/types';
-import { protocolLabel, statusLabel } from '../components/labels';
-import type { RequestFilter } from './saved-views';
+import { protocols, requestStatuses, type Profile, type Protocol, type RequestStatus } from '../api/types.js';
+import { protocolLabel, statusLabel } from '../components/labels.js';
+import type { RequestFilter } from './saved-views.js';
 
 interface FilterBarProps {
   filter: RequestFilter;

@@ -3,18 +3,18 @@
  * reason, comment or note, and a live message with the outcome or the API's error.
  */
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
+import { ApiError } from '../api/client.js';
 import {
   addNote,
   approveRequest,
   rejectRequest,
   resendApprovalEmail,
   resendEnrollment,
-} from '../api/requests';
-import type { RequestItem } from '../api/types';
-import { TextDialog } from '../components/text-dialog';
-import { requestTitle } from '../components/labels';
-import type { RequestAction } from './available-actions';
+} from '../api/requests.js';
+import type { RequestItem } from '../api/types.js';
+import { TextDialog } from '../components/text-dialog.js';
+import { requestTitle } from '../components/labels.js';
+import type { RequestAction } from './available-actions.js';
 
 export type Outcome = { ok: true; text: string } | { ok: false; text: string; error: ApiError };
 

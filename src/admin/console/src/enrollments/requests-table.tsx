@@ -1,12 +1,12 @@
 /** The enrollments table: selectable rows, sortable time columns, the actions column rightmost. */
-import type { Profile, RequestItem } from '../api/types';
-import { protocolLabel, requestTitle, StatusBadge } from '../components/labels';
-import { Time } from '../components/time';
-import { profileName } from '../hooks/use-profiles';
-import { Link, requestPath } from '../router';
-import type { RequestAction, Viewer } from './available-actions';
-import { RowActions } from './row-actions';
-import type { RequestFilter } from './saved-views';
+import type { Profile, RequestItem } from '../api/types.js';
+import { protocolLabel, requestTitle, StatusBadge } from '../components/labels.js';
+import { Time } from '../components/time.js';
+import { profileName } from '../hooks/use-profiles.js';
+import { Link, requestPath } from '../router.js';
+import type { RequestAction, Viewer } from './available-actions.js';
+import { RowActions } from './row-actions.js';
+import type { RequestFilter } from './saved-views.js';
 
 interface TableProps {
   rows: RequestItem[];

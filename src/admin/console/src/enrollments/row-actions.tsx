@@ -1,10 +1,10 @@
 /** The rightmost column: a disclosure menu with the actions that apply to this row. */
 import { useRef } from 'preact/hooks';
-import { certificateUrl } from '../api/requests';
-import type { RequestItem } from '../api/types';
-import { requestTitle } from '../components/labels';
-import { Link, requestPath } from '../router';
-import { actionsFor, type RequestAction, type Viewer } from './available-actions';
+import { certificateUrl } from '../api/requests.js';
+import type { RequestItem } from '../api/types.js';
+import { requestTitle } from '../components/labels.js';
+import { Link, requestPath } from '../router.js';
+import { actionsFor, type RequestAction, type Viewer } from './available-actions.js';
 
 const buttonLabel: Partial<Record<RequestAction, string>> = {
   approve: 'Approve…',

@@ -2,7 +2,7 @@
  * Saved views of the enrollments table: the built-in ones (TLM's Views dropdown) and the user's own,
  * kept in this browser's localStorage.
  */
-import type { ListRequestsQuery, Protocol, RequestStatus } from '../api/types';
+import type { ListRequestsQuery, Protocol, RequestStatus } from '../api/types.js';
 
 export interface RequestFilter {
   statuses: RequestStatus[];
@@ -66,7 +66,13 @@ function isFilter(value: unknown): value is RequestFilter {
   return typeof f === 'object' && f !== null && Array.isArray(f.statuses) && typeof f.text === 'string';
 }
 
-export function loadUserViews(storage: Pick<Storage, 'getItem'> = localStorage): SavedView[] {
+/** The part of localStorage the views use (kept to this so the module also runs outside a browser). */
+export interface ViewStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+export function loadUserViews(storage: Pick<ViewStorage, 'getItem'>): SavedView[] {
   try {
     const parsed: unknown = JSON.parse(storage.getItem(storageKey) ?? '[]');
     if (!Array.isArray(parsed)) return [];
@@ -81,7 +87,7 @@ export function loadUserViews(storage: Pick<Storage, 'getItem'> = localStorage):
   }
 }
 
-export function saveUserViews(views: SavedView[], storage: Pick<Storage, 'setItem'> = localStorage): void {
+export function saveUserViews(views: SavedView[], storage: Pick<ViewStorage, 'setItem'>): void {
   storage.setItem(storageKey, JSON.stringify(views.filter((v) => !v.builtIn)));
 }
 

@@ -1,7 +1,7 @@
 /** The Views dropdown: built-in and saved views; save the current filter as a view; delete one. */
 import { useState } from 'preact/hooks';
-import { TextDialog } from '../components/text-dialog';
-import { sameFilter, type RequestFilter, type SavedView } from './saved-views';
+import { TextDialog } from '../components/text-dialog.js';
+import { sameFilter, type RequestFilter, type SavedView } from './saved-views.js';
 
 interface ViewPickerProps {
   views: SavedView[];

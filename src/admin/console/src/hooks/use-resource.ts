@@ -4,7 +4,7 @@
  * A failed poll keeps the last data and reports the error beside it.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
+import { ApiError } from '../api/client.js';
 
 export interface Resource<T> {
   data: T | undefined;

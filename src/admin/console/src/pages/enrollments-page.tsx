@@ -3,18 +3,18 @@
  * saved views, filters, sort, paging, row and bulk actions, refreshed every few seconds.
  */
 import { useMemo, useState } from 'preact/hooks';
-import { listRequests, type RequestPage } from '../api/requests';
-import type { RequestItem } from '../api/types';
-import { ErrorMessage, Loading } from '../components/error-message';
-import { OutcomeMessage } from '../components/outcome-message';
-import { Time } from '../components/time';
-import { useProfiles } from '../hooks/use-profiles';
-import { useResource } from '../hooks/use-resource';
-import type { Viewer } from '../enrollments/available-actions';
-import { BulkBar, BulkResults, type ItemResult } from '../enrollments/bulk-bar';
-import { FilterBar } from '../enrollments/filter-bar';
-import { useRequestActions } from '../enrollments/request-actions';
-import { RequestsTable } from '../enrollments/requests-table';
+import { listRequests, type RequestPage } from '../api/requests.js';
+import type { RequestItem } from '../api/types.js';
+import { ErrorMessage, Loading } from '../components/error-message.js';
+import { OutcomeMessage } from '../components/outcome-message.js';
+import { Time } from '../components/time.js';
+import { useProfiles } from '../hooks/use-profiles.js';
+import { useResource } from '../hooks/use-resource.js';
+import type { Viewer } from '../enrollments/available-actions.js';
+import { BulkBar, BulkResults, type ItemResult } from '../enrollments/bulk-bar.js';
+import { FilterBar } from '../enrollments/filter-bar.js';
+import { useRequestActions } from '../enrollments/request-actions.js';
+import { RequestsTable } from '../enrollments/requests-table.js';
 import {
   builtInViews,
   loadUserViews,
@@ -23,8 +23,8 @@ import {
   toQuery,
   type RequestFilter,
   type SavedView,
-} from '../enrollments/saved-views';
-import { ViewPicker } from '../enrollments/view-picker';
+} from '../enrollments/saved-views.js';
+import { ViewPicker } from '../enrollments/view-picker.js';
 
 export const pollMs = 5000;
 const pageSizes = [25, 50, 100] as const;
@@ -43,7 +43,7 @@ async function loadPage(
 }
 
 export function EnrollmentsPage({ viewer }: { viewer: Viewer }) {
-  const [userViews, setUserViews] = useState(() => loadUserViews());
+  const [userViews, setUserViews] = useState(() => loadUserViews(localStorage));
   const views = useMemo(() => [...builtInViews, ...userViews], [userViews]);
   const [view, setView] = useState<SavedView>(builtInViews[0] as SavedView);
   const [filter, setFilterState] = useState<RequestFilter>(view.filter);
@@ -98,13 +98,13 @@ export function EnrollmentsPage({ viewer }: { viewer: Viewer }) {
         onSave={(name) => {
           const saved: SavedView = { id: `user-${Date.now().toString(36)}`, name, filter, builtIn: false };
           const next = [...userViews, saved];
-          saveUserViews(next);
+          saveUserViews(next, localStorage);
           setUserViews(next);
           setView(saved);
         }}
         onDelete={(gone) => {
           const next = userViews.filter((v) => v.id !== gone.id);
-          saveUserViews(next);
+          saveUserViews(next, localStorage);
           setUserViews(next);
           pickView(builtInViews[0] as SavedView);
         }}

@@ -1,23 +1,23 @@
 /** Enrollment details: everything an approver needs to decide, and the actions that apply. */
 import { useEffect } from 'preact/hooks';
-import { getRequest } from '../api/requests';
-import { ErrorMessage, Loading } from '../components/error-message';
-import { OutcomeMessage } from '../components/outcome-message';
-import { requestTitle, StatusBadge } from '../components/labels';
-import { ApprovalsSection } from '../details/approvals-section';
-import { AuditSection } from '../details/audit-section';
-import { CertificateSection } from '../details/certificate-section';
-import { CsrSection } from '../details/csr-section';
-import { FindingsSection } from '../details/findings-section';
-import { NotesSection } from '../details/notes-section';
-import { QueueStateControl } from '../details/queue-state-control';
-import { RequestSummary } from '../details/request-summary';
-import { actionsFor, type Viewer } from '../enrollments/available-actions';
-import { useRequestActions } from '../enrollments/request-actions';
-import { profileName, useProfiles } from '../hooks/use-profiles';
-import { useResource } from '../hooks/use-resource';
-import { Link } from '../router';
-import { pollMs } from './enrollments-page';
+import { getRequest } from '../api/requests.js';
+import { ErrorMessage, Loading } from '../components/error-message.js';
+import { OutcomeMessage } from '../components/outcome-message.js';
+import { requestTitle, StatusBadge } from '../components/labels.js';
+import { ApprovalsSection } from '../details/approvals-section.js';
+import { AuditSection } from '../details/audit-section.js';
+import { CertificateSection } from '../details/certificate-section.js';
+import { CsrSection } from '../details/csr-section.js';
+import { FindingsSection } from '../details/findings-section.js';
+import { NotesSection } from '../details/notes-section.js';
+import { QueueStateControl } from '../details/queue-state-control.js';
+import { RequestSummary } from '../details/request-summary.js';
+import { actionsFor, type Viewer } from '../enrollments/available-actions.js';
+import { useRequestActions } from '../enrollments/request-actions.js';
+import { profileName, useProfiles } from '../hooks/use-profiles.js';
+import { useResource } from '../hooks/use-resource.js';
+import { Link } from '../router.js';
+import { pollMs } from './enrollments-page.js';
 
 export function RequestPage({ id, viewer }: { id: string; viewer: Viewer }) {
   const request = useResource(() => getRequest(id), [id], { pollMs });

@@ -1,9 +1,9 @@
 /** Sign-in with a console user's name and password; says why a sign-in failed or a session ended. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
-import { ErrorMessage } from '../components/error-message';
-import { Time } from '../components/time';
-import { signIn } from '../session/session-store';
+import { ApiError } from '../api/client.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { Time } from '../components/time.js';
+import { signIn } from '../session/session-store.js';
 
 function Refusal({ error }: { error: ApiError }) {
   if (error.code === 'invalid_credentials') {

@@ -3,11 +3,10 @@
  * sign-out, by a 401 from any call, or by the idle and absolute timeouts the server announced.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, call, onSessionEnd, setCsrfToken } from '../api/client';
-import type { Session } from '../api/types';
+import { api, ApiError, call, onSessionEnd, setCsrfToken } from '../api/client.js';
+import type { Role, Session } from '../api/types.js';
 
-export type { Session };
-export type Role = Session['user']['role'];
+export type { Role, Session };
 
 export type SessionState =
   | { status: 'checking' }

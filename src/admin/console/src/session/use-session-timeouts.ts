@@ -4,7 +4,7 @@
  * activity here means keys, clicks and touches.
  */
 import { useEffect } from 'preact/hooks';
-import { signOut, type Session } from './session-store';
+import { signOut, type Session } from './session-store.js';
 
 const activityEvents = ['keydown', 'pointerdown', 'wheel', 'touchstart'] as const;
 const checkEveryMs = 10_000;
