@@ -308,6 +308,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     const { core } = gateway;
     core.expirePending().catch((err: unknown) => logger.error({ err }, 'expiring pending requests failed'));
     core.resumeApproved().catch((err: unknown) => logger.error({ err }, 'resuming approved requests failed'));
+    core.purgeSessions().catch((err: unknown) => logger.error({ err }, 'purging console sessions failed'));
   }, 60_000);
   sweeper.unref();
 

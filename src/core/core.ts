@@ -18,6 +18,7 @@ import type { ProfileSettings, ProfileStatus } from './profiles/profile.js';
 import type { DerivedKeys } from './secrets/keys.js';
 import { SecretBox } from './secrets/secret-box.js';
 import { checkCsrf } from './sessions/csrf.js';
+import { purgeSessions } from './sessions/purge-sessions.js';
 import { resolveSession, type ResolvedSession } from './sessions/resolve-session.js';
 import { signIn, type SignInInput } from './sessions/sign-in.js';
 import { signOut } from './sessions/sign-out.js';
@@ -137,6 +138,11 @@ export class Core {
 
   signOut(session: ResolvedSession, clientAddress: string | null) {
     return signOut(this, session, clientAddress);
+  }
+
+  /** Deletes console sessions that finished more than a day ago. */
+  purgeSessions() {
+    return purgeSessions(this);
   }
 
   verifyAuditChain() {

@@ -318,6 +318,8 @@ export interface ConsoleSessionRepository {
   end(id: string, at: Date, reason: SessionEndReason): Promise<boolean>;
   /** Ends every open session of the user; returns how many. */
   endAllFor(userId: string, at: Date, reason: SessionEndReason): Promise<number>;
+  /** Deletes sessions that ended, or reached their absolute limit, before `before`; returns how many. */
+  deleteFinishedBefore(before: Date): Promise<number>;
 }
 
 export interface Repositories {

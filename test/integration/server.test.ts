@@ -32,12 +32,14 @@ describe('the running gateway (SQLite, embedded defaults)', () => {
   });
   let gw: RunningGateway;
   let token: string;
+  let consolePassword: string;
   const https = (path: string) => `https://localhost:${gw.ports.https}${path}`;
   const http = (path: string) => `http://localhost:${gw.ports.http}${path}`;
 
   beforeAll(async () => {
     gw = await startGateway(config, createLogger('debug', logs));
     token = gw.bootstrapToken ?? '';
+    consolePassword = gw.bootstrapConsolePassword ?? '';
   });
   afterAll(async () => {
     await gw.stop();
@@ -55,6 +57,36 @@ describe('the running gateway (SQLite, embedded defaults)', () => {
     });
     const ip = await curl(['--cacert', root, `https://127.0.0.1:${gw.ports.https}/healthz`]);
     expect(ip.stdout.toString()).toContain('ok');
+  });
+
+  it('When the first start created the console user admin, Then its password signs in over HTTPS and the cookie comes back HttpOnly, Secure and SameSite=Strict', async () => {
+    expect(consolePassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    const signIn = await curl([
+      '--cacert',
+      gw.rootCertificatePath,
+      '-i',
+      '-H',
+      'Content-Type: application/json',
+      '--data',
+      JSON.stringify({ username: 'admin', password: consolePassword }),
+      https('/api/v1/session'),
+    ]);
+    const head = signIn.stdout.toString();
+    expect(head).toMatch(/^HTTP\/1\.1 200/);
+    const cookie = /^set-cookie: (egw_session=[^;]+); HttpOnly; Secure; SameSite=Strict; Path=\/\r$/im.exec(
+      head,
+    );
+    expect(cookie?.[1]).toBeTruthy();
+    const me = await curl([
+      '--cacert',
+      gw.rootCertificatePath,
+      '-H',
+      `Cookie: ${cookie?.[1] ?? ''}`,
+      https('/api/v1/whoami'),
+    ]);
+    expect(JSON.parse(me.stdout.toString())).toMatchObject({ subject: 'admin', role: 'admin' });
+    expect(logText).not.toContain(consolePassword);
+    expect(logText).not.toContain(cookie?.[1]?.slice('egw_session='.length) ?? '');
   });
 
   it('When the first start created an admin token, Then it authenticates and a missing or wrong one is refused', async () => {
@@ -153,6 +185,7 @@ describe('the running gateway (SQLite, embedded defaults)', () => {
     const writtenAt = statSync(gw.rootCertificatePath).mtimeMs;
     gw = await startGateway(config, createLogger('silent'));
     expect(gw.bootstrapToken).toBeNull();
+    expect(gw.bootstrapConsolePassword).toBeNull();
     expect(readFileSync(gw.rootCertificatePath, 'utf8')).toBe(rootBefore);
     // Not rewritten (every worker writes it on start; a reader must never find it truncated).
     expect(statSync(gw.rootCertificatePath).mtimeMs).toBe(writtenAt);

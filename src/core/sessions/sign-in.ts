@@ -45,8 +45,13 @@ const invalid = () => new CoreError('invalid_credentials');
  */
 export async function signIn(deps: SessionDeps, input: SignInInput): Promise<OpenSession> {
   const { store, clock } = deps;
-  const attempted = input.username.normalize('NFKC').trim().slice(0, maxUsernameLength);
-  const user = attempted ? await store.consoleUsers.findByUsernameKey(usernameKey(attempted)) : null;
+  const typed = [...input.username.normalize('NFKC').trim()];
+  // What the audit log records of the name typed: no longer than any real user name.
+  const attempted = typed.slice(0, maxUsernameLength).join('');
+  const user =
+    typed.length > 0 && typed.length <= maxUsernameLength
+      ? await store.consoleUsers.findByUsernameKey(usernameKey(attempted))
+      : null;
   const now = clock.now();
   const failure = (reason: string, extra: Record<string, unknown> = {}) => ({
     actor: user?.username ?? 'anonymous',
@@ -72,10 +77,8 @@ export async function signIn(deps: SessionDeps, input: SignInInput): Promise<Ope
     throw invalid();
   }
   if (!matches) {
-    const { threshold, lockUntil } = {
-      threshold: deps.console.lockoutThreshold,
-      lockUntil: new Date(now.getTime() + deps.console.lockoutMinutes * 60_000),
-    };
+    const threshold = deps.console.lockoutThreshold;
+    const lockUntil = new Date(now.getTime() + deps.console.lockoutMinutes * 60_000);
     const after = await store.transaction(async (tx) => {
       const counted = await tx.consoleUsers.recordFailure(user.id, threshold, lockUntil);
       const nowLocked = counted.lockedUntil !== null && counted.lockedUntil > now;

@@ -72,4 +72,10 @@ export class KnexConsoleSessionRepository implements ConsoleSessionRepository {
       .whereNull('ended_at')
       .update({ ended_at: at, end_reason: reason });
   }
+
+  async deleteFinishedBefore(before: Date): Promise<number> {
+    return this.db(table)
+      .where((q) => q.where('ended_at', '<', before).orWhere('expires_at', '<', before))
+      .delete();
+  }
 }
