@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCsr } from '../helpers/pki.js';
 import { axeViolations, openBrowser, type Session } from './browser.js';
-import { api, startGateway, type Gateway } from './gateway.js';
+import { api, apiCall, startGateway, type Gateway } from './gateway.js';
 
 const screenshots = resolve(import.meta.dirname, '../../docs/console');
 
@@ -124,6 +124,31 @@ describe('Console: Manage enrollments', () => {
     await page.getByRole('heading', { name: 'Enrollments' }).waitFor();
     await expectRows(['app1', 'app2', 'app3', 'app4', 'app5'].map((n) => `${n}.example.test`));
     await expectAccessible('enrollments');
+  });
+
+  it('When a user fails to sign in too often, Then the sign-in page says the account is locked', async () => {
+    await api(gw, gw.adminToken, 'POST', '/console-users', { username: 'carol', role: 'approver' }, 201);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // console.lockoutThreshold (5) failures in a row lock the user, whoever sends them.
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push(
+        (await apiCall(gw, '', 'POST', '/session', { username: 'carol', password: `wrong ${i}` })).status,
+      );
+    }
+    expect(statuses.at(-1)).toBe(423);
+    await page.getByLabel('User name').fill('carol');
+    await page.getByLabel('Password').fill('one more wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('This account is locked').waitFor();
+    const alert = await page.getByRole('alert').textContent();
+    expect(alert).toContain('This account is locked');
+    expect(alert).toContain('account_locked');
+    await expectAccessible('sign-in, locked');
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill(gw.consolePassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectRows(['app1', 'app2', 'app3', 'app4', 'app5'].map((n) => `${n}.example.test`));
   });
 
   it('When a request is approved from its row, Then it is issued', async () => {
@@ -261,6 +286,15 @@ describe('Console: Manage enrollments', () => {
     await page.getByText('You are signed out.').waitFor();
     const status = await page.evaluate<number>("fetch('/api/v1/requests').then((r) => r.status)");
     expect(status).toBe(401);
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill(gw.consolePassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await row('app6.example.test').waitFor();
+  });
+
+  it('When the session ends on the server side, Then the next refresh returns to sign-in with a notice', async () => {
+    await browser.context.clearCookies();
+    await page.getByText('Your session has ended. Sign in again.').waitFor({ timeout: 30_000 });
     await page.getByLabel('User name').fill('admin');
     await page.getByLabel('Password').fill(gw.consolePassword);
     await page.getByRole('button', { name: 'Sign in' }).click();

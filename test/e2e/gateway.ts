@@ -96,7 +96,7 @@ export interface ApiAnswer {
   body: unknown;
 }
 
-/** One admin API call with a Bearer token, trusting the gateway's own root CA. */
+/** One admin API call with a Bearer token ('' for none), trusting the gateway's own root CA. */
 export function apiCall(
   gw: Gateway,
   token: string,
@@ -112,7 +112,7 @@ export function apiCall(
         method,
         ca: gw.rootCa,
         headers: {
-          authorization: `Bearer ${token}`,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
           ...(payload ? { 'content-type': 'application/json' } : {}),
         },
       },
