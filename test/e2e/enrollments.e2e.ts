@@ -268,7 +268,7 @@ describe('Console: Manage enrollments', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  it('When the keyboard is used, Then a skip link comes first and the row menu opens with Enter', async () => {
+  it('When the keyboard is used, Then a skip link comes first and the row menu opens with Enter and closes with Escape', async () => {
     await page.goto(`${gw.url}/console/`);
     await row('app6.example.test').waitFor();
     await page.keyboard.press('Tab');
@@ -279,6 +279,9 @@ describe('Console: Manage enrollments', () => {
     const outline = await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle');
     expect(outline).not.toBe('none');
     await page.keyboard.press('Escape');
+    await row('app6.example.test')
+      .getByRole('button', { name: 'Internal note…' })
+      .waitFor({ state: 'hidden' });
   });
 
   it('When the user signs out, Then the sign-in page says so and the API no longer answers the browser', async () => {

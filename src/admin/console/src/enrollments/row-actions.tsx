@@ -1,5 +1,5 @@
 /** The rightmost column: a disclosure menu with the actions that apply to this row. */
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { certificateUrl } from '../api/requests.js';
 import type { RequestItem } from '../api/types.js';
 import { requestTitle } from '../components/labels.js';
@@ -25,9 +25,25 @@ export function RowActions({ request, viewer, onAction }: RowActionsProps) {
   const close = () => {
     if (menu.current) menu.current.open = false;
   };
+  // A menu closes on Escape (focus back on its button) and on a click anywhere else.
+  useEffect(() => {
+    const outside = (e: Event) => {
+      if (menu.current?.open && !menu.current.contains(e.target as Node)) close();
+    };
+    document.addEventListener('pointerdown', outside);
+    return () => document.removeEventListener('pointerdown', outside);
+  }, []);
   const title = requestTitle(request);
   return (
-    <details class="row-menu" ref={menu}>
+    <details
+      class="row-menu"
+      ref={menu}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || !menu.current?.open) return;
+        close();
+        menu.current.querySelector('summary')?.focus();
+      }}
+    >
       <summary aria-label={`Actions for ${title}`}>Actions</summary>
       <ul>
         {actionsFor(request, viewer).map((action) => {
