@@ -2,6 +2,7 @@ import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { CertificateAuthority } from '../ca/types.js';
 import { adminApi, type AdminApiOptions } from './admin/api/routes.js';
+import { consoleBasePath, consoleRoutes } from './admin/console/serve.js';
 import type { Core } from './core/core.js';
 import { jsonErrorBoundary, jsonNotFound } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
@@ -19,6 +20,8 @@ export interface AppDeps {
   scep?: Router;
   /** Admin API settings: public URLs (for ACME/SCEP registration answers), P12 key lifetime. */
   admin?: Omit<AdminApiOptions, 'bodyLimit'>;
+  /** The built console (default dist/console under the package root), served at /console/. */
+  consoleDir?: string;
 }
 
 export interface Apps {
@@ -43,6 +46,8 @@ export function buildApp(deps: AppDeps): Apps {
   const https = base(deps);
   https.use('/api/v1', adminApi(deps.core, { ...deps.admin, bodyLimit: deps.bodyLimit }));
   if (deps.acme) https.use('/acme', deps.acme);
+  https.use(consoleBasePath, consoleRoutes({ dir: deps.consoleDir }));
+  https.get('/', (_req, res) => res.redirect(302, `${consoleBasePath}/`));
   const http = base(deps);
   if (deps.scep) http.use(deps.scep);
   for (const app of [https, http]) {
