@@ -817,7 +817,7 @@ export interface components {
     schemas: {
         Error: {
             /** @enum {string} */
-            code: "not_found" | "conflict" | "invalid_input" | "invalid_state" | "profile_not_active" | "protocol_not_allowed" | "bad_csr" | "key_policy" | "domain_policy" | "self_approval" | "already_decided" | "code_invalid" | "code_expired" | "code_locked" | "code_revoked" | "ca_failure" | "store_unavailable" | "unauthorized" | "forbidden" | "invalid_credentials" | "account_locked" | "csrf_token_invalid" | "route_not_found" | "method_not_allowed" | "payload_too_large" | "malformed_json" | "unsupported_media_type" | "internal";
+            code: "not_found" | "conflict" | "invalid_input" | "invalid_state" | "profile_not_active" | "protocol_not_allowed" | "bad_csr" | "key_policy" | "domain_policy" | "self_approval" | "already_decided" | "code_invalid" | "code_expired" | "code_locked" | "code_revoked" | "notifications_not_configured" | "ca_failure" | "store_unavailable" | "unauthorized" | "forbidden" | "invalid_credentials" | "account_locked" | "csrf_token_invalid" | "route_not_found" | "method_not_allowed" | "payload_too_large" | "malformed_json" | "malformed_path" | "nul_character" | "malformed_request" | "request_timeout" | "unsupported_media_type" | "header_too_large" | "internal";
             details: {
                 [key: string]: unknown;
             };
@@ -876,7 +876,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -894,7 +894,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not assets.read (code forbidden) */
+            /** @description Roles that may not read assets (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -959,7 +959,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -977,8 +977,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not assets.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not change assets (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1029,6 +1038,11 @@ export interface operations {
                             /** @description ISO 8601 date-time */
                             notBefore: string;
                             profileId: string | null;
+                            /**
+                             * @description gateway-tls: the gateway's own HTTPS listener certificate, issued at start and reused
+                             * @enum {string}
+                             */
+                            purpose: "enrollment" | "gateway-tls";
                             requestId: string | null;
                             revocationReason: number | null;
                             revokedAt: string | null;
@@ -1046,9 +1060,19 @@ export interface operations {
                         owner: string | null;
                         requests: {
                             assetId: string | null;
+                            /** @description Submissions this request stands for: an ACME client that ordered again while it waited */
+                            attempts: {
+                                count: number;
+                                /** @description ISO 8601 date-time */
+                                lastAt: string;
+                            };
                             certificateSerial: string | null;
+                            /** @description The request whose approval, within the profile's decision window, issued this one */
+                            coveredBy: string | null;
                             /** @description ISO 8601 date-time */
                             createdAt: string;
+                            /** @description When it was approved or rejected */
+                            decidedAt: string | null;
                             dnsNames: string[];
                             expiresAt: string | null;
                             externalRef: string | null;
@@ -1078,7 +1102,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1096,7 +1120,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not assets.read (code forbidden) */
+            /** @description Roles that may not read assets (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1172,7 +1196,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1190,7 +1214,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not assets.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not change assets (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1201,6 +1225,15 @@ export interface operations {
             };
             /** @description No such object (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1253,6 +1286,11 @@ export interface operations {
                             /** @description ISO 8601 date-time */
                             notBefore: string;
                             profileId: string | null;
+                            /**
+                             * @description gateway-tls: the gateway's own HTTPS listener certificate, issued at start and reused
+                             * @enum {string}
+                             */
+                            purpose: "enrollment" | "gateway-tls";
                             requestId: string | null;
                             revocationReason: number | null;
                             revokedAt: string | null;
@@ -1265,7 +1303,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1283,7 +1321,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not assets.read (code forbidden) */
+            /** @description Roles that may not read assets (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1353,7 +1391,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1371,7 +1409,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not assets.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not change assets (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1382,6 +1420,15 @@ export interface operations {
             };
             /** @description No such object (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1441,7 +1488,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1459,7 +1506,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not assets.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not change assets (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1470,6 +1517,15 @@ export interface operations {
             };
             /** @description No such object (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1547,7 +1603,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1565,7 +1621,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not enroll (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not enrol certificates (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1576,6 +1632,15 @@ export interface operations {
             };
             /** @description No such object (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1620,9 +1685,19 @@ export interface operations {
                     "application/json": {
                         items: {
                             assetId: string | null;
+                            /** @description Submissions this request stands for: an ACME client that ordered again while it waited */
+                            attempts: {
+                                count: number;
+                                /** @description ISO 8601 date-time */
+                                lastAt: string;
+                            };
                             certificateSerial: string | null;
+                            /** @description The request whose approval, within the profile's decision window, issued this one */
+                            coveredBy: string | null;
                             /** @description ISO 8601 date-time */
                             createdAt: string;
+                            /** @description When it was approved or rejected */
+                            decidedAt: string | null;
                             dnsNames: string[];
                             expiresAt: string | null;
                             externalRef: string | null;
@@ -1649,7 +1724,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1667,7 +1742,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not assets.read (code forbidden) */
+            /** @description Roles that may not read assets (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1744,7 +1819,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1762,7 +1837,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not audit.read (code forbidden) */
+            /** @description Roles that may not read the audit log (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1810,7 +1885,7 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1828,7 +1903,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not audit.read (code forbidden) */
+            /** @description Roles that may not read the audit log (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1872,7 +1947,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1890,7 +1965,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not audit.read (code forbidden) */
+            /** @description Roles that may not read the audit log (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1920,6 +1995,7 @@ export interface operations {
                 limit?: number;
                 order?: "asc" | "desc";
                 profileId?: string;
+                purpose?: "enrollment" | "gateway-tls";
                 /** @description Substring of the subject or a name */
                 q?: string;
                 requestId?: string;
@@ -1952,6 +2028,11 @@ export interface operations {
                             /** @description ISO 8601 date-time */
                             notBefore: string;
                             profileId: string | null;
+                            /**
+                             * @description gateway-tls: the gateway's own HTTPS listener certificate, issued at start and reused
+                             * @enum {string}
+                             */
+                            purpose: "enrollment" | "gateway-tls";
                             requestId: string | null;
                             revocationReason: number | null;
                             revokedAt: string | null;
@@ -1964,7 +2045,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1982,7 +2063,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not certificates.read (code forbidden) */
+            /** @description Roles that may not read certificates (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2031,6 +2112,11 @@ export interface operations {
                         notBefore: string;
                         pem: string;
                         profileId: string | null;
+                        /**
+                         * @description gateway-tls: the gateway's own HTTPS listener certificate, issued at start and reused
+                         * @enum {string}
+                         */
+                        purpose: "enrollment" | "gateway-tls";
                         requestId: string | null;
                         revocationReason: number | null;
                         revokedAt: string | null;
@@ -2041,7 +2127,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2059,7 +2145,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not certificates.read (code forbidden) */
+            /** @description Roles that may not read certificates (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2112,7 +2198,7 @@ export interface operations {
                     "application/pkix-cert": string;
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2130,7 +2216,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not certificates.read (code forbidden) */
+            /** @description Roles that may not read certificates (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2194,6 +2280,11 @@ export interface operations {
                         /** @description ISO 8601 date-time */
                         notBefore: string;
                         profileId: string | null;
+                        /**
+                         * @description gateway-tls: the gateway's own HTTPS listener certificate, issued at start and reused
+                         * @enum {string}
+                         */
+                        purpose: "enrollment" | "gateway-tls";
                         requestId: string | null;
                         revocationReason: number | null;
                         revokedAt: string | null;
@@ -2204,7 +2295,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2222,7 +2313,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not certificates.revoke (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not revoke certificates (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2249,6 +2340,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Internal error */
             500: {
                 headers: {
@@ -2268,6 +2368,7 @@ export interface operations {
                 expiresBefore?: string;
                 format?: "jsonl" | "csv";
                 profileId?: string;
+                purpose?: "enrollment" | "gateway-tls";
                 /** @description Substring of the subject or a name */
                 q?: string;
                 requestId?: string;
@@ -2291,7 +2392,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2309,7 +2410,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not certificates.export (code forbidden) */
+            /** @description Roles that may not export the certificate inventory (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2377,7 +2478,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2395,7 +2496,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not codes.read (code forbidden) */
+            /** @description Roles that may not read enrolment codes (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2454,7 +2555,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2472,7 +2573,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not codes.read (code forbidden) */
+            /** @description Roles that may not read enrolment codes (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2544,7 +2645,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2562,7 +2663,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not codes.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not manage enrolment codes (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2573,6 +2674,15 @@ export interface operations {
             };
             /** @description No such object (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2634,7 +2744,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2652,7 +2762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not codes.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not manage enrolment codes (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2663,6 +2773,15 @@ export interface operations {
             };
             /** @description No such object (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2705,7 +2824,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2723,7 +2842,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not codes.reveal (code forbidden) */
+            /** @description Roles that may not reveal enrolment code secrets (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2797,7 +2916,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2815,7 +2934,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not codes.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not manage enrolment codes (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2826,6 +2945,15 @@ export interface operations {
             };
             /** @description No such object (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2882,7 +3010,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2900,7 +3028,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not users.manage (code forbidden) */
+            /** @description Roles that may not manage console users (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2966,7 +3094,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2984,7 +3112,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not users.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not manage console users (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2995,6 +3123,15 @@ export interface operations {
             };
             /** @description See the error code */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3058,7 +3195,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3076,7 +3213,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not users.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not manage console users (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3087,6 +3224,15 @@ export interface operations {
             };
             /** @description No such object (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3164,9 +3310,19 @@ export interface operations {
                         outcome: "issued" | "pending" | "dry-run";
                         request?: {
                             assetId: string | null;
+                            /** @description Submissions this request stands for: an ACME client that ordered again while it waited */
+                            attempts: {
+                                count: number;
+                                /** @description ISO 8601 date-time */
+                                lastAt: string;
+                            };
                             certificateSerial: string | null;
+                            /** @description The request whose approval, within the profile's decision window, issued this one */
+                            coveredBy: string | null;
                             /** @description ISO 8601 date-time */
                             createdAt: string;
+                            /** @description When it was approved or rejected */
+                            decidedAt: string | null;
                             dnsNames: string[];
                             expiresAt: string | null;
                             externalRef: string | null;
@@ -3194,7 +3350,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3212,8 +3368,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not enroll (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not enrol certificates (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3298,9 +3463,19 @@ export interface operations {
                         outcome: "issued" | "pending" | "dry-run";
                         request?: {
                             assetId: string | null;
+                            /** @description Submissions this request stands for: an ACME client that ordered again while it waited */
+                            attempts: {
+                                count: number;
+                                /** @description ISO 8601 date-time */
+                                lastAt: string;
+                            };
                             certificateSerial: string | null;
+                            /** @description The request whose approval, within the profile's decision window, issued this one */
+                            coveredBy: string | null;
                             /** @description ISO 8601 date-time */
                             createdAt: string;
+                            /** @description When it was approved or rejected */
+                            decidedAt: string | null;
                             dnsNames: string[];
                             expiresAt: string | null;
                             externalRef: string | null;
@@ -3328,7 +3503,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3346,8 +3521,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not enroll (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not enrol certificates (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3416,7 +3600,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3434,7 +3618,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not notifications.read (code forbidden) */
+            /** @description Roles that may not read notification deliveries (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3474,7 +3658,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3526,6 +3710,7 @@ export interface operations {
                             };
                             approval: {
                                 approvers: number;
+                                decisionWindowHours?: number;
                                 pendingTtlHours: number;
                                 required: boolean;
                             };
@@ -3559,7 +3744,7 @@ export interface operations {
                                 allowDes?: boolean;
                                 allowKeyReuse?: boolean;
                                 /** @enum {string} */
-                                caCertFormat?: "ra-chain" | "ra-only";
+                                caCertFormat?: "auto" | "ra-chain" | "ra-only";
                                 capabilities?: string[];
                                 includeChain?: boolean;
                                 mapUnstructuredNames?: boolean;
@@ -3575,7 +3760,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3593,7 +3778,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not profiles.read (code forbidden) */
+            /** @description Roles that may not read profiles (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3632,6 +3817,7 @@ export interface operations {
                         };
                         approval?: {
                             approvers: number;
+                            decisionWindowHours?: number;
                             pendingTtlHours: number;
                             required: boolean;
                         };
@@ -3661,7 +3847,7 @@ export interface operations {
                             allowDes?: boolean;
                             allowKeyReuse?: boolean;
                             /** @enum {string} */
-                            caCertFormat?: "ra-chain" | "ra-only";
+                            caCertFormat?: "auto" | "ra-chain" | "ra-only";
                             capabilities?: string[];
                             includeChain?: boolean;
                             mapUnstructuredNames?: boolean;
@@ -3689,6 +3875,7 @@ export interface operations {
                         };
                         approval: {
                             approvers: number;
+                            decisionWindowHours?: number;
                             pendingTtlHours: number;
                             required: boolean;
                         };
@@ -3722,7 +3909,7 @@ export interface operations {
                             allowDes?: boolean;
                             allowKeyReuse?: boolean;
                             /** @enum {string} */
-                            caCertFormat?: "ra-chain" | "ra-only";
+                            caCertFormat?: "auto" | "ra-chain" | "ra-only";
                             capabilities?: string[];
                             includeChain?: boolean;
                             mapUnstructuredNames?: boolean;
@@ -3736,7 +3923,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3754,8 +3941,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not profiles.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not change profiles (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3799,6 +3995,7 @@ export interface operations {
                         };
                         approval: {
                             approvers: number;
+                            decisionWindowHours?: number;
                             pendingTtlHours: number;
                             required: boolean;
                         };
@@ -3832,7 +4029,7 @@ export interface operations {
                             allowDes?: boolean;
                             allowKeyReuse?: boolean;
                             /** @enum {string} */
-                            caCertFormat?: "ra-chain" | "ra-only";
+                            caCertFormat?: "auto" | "ra-chain" | "ra-only";
                             capabilities?: string[];
                             includeChain?: boolean;
                             mapUnstructuredNames?: boolean;
@@ -3846,7 +4043,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3864,7 +4061,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not profiles.read (code forbidden) */
+            /** @description Roles that may not read profiles (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3914,6 +4111,7 @@ export interface operations {
                         };
                         approval?: {
                             approvers: number;
+                            decisionWindowHours?: number;
                             pendingTtlHours: number;
                             required: boolean;
                         };
@@ -3943,7 +4141,7 @@ export interface operations {
                             allowDes?: boolean;
                             allowKeyReuse?: boolean;
                             /** @enum {string} */
-                            caCertFormat?: "ra-chain" | "ra-only";
+                            caCertFormat?: "auto" | "ra-chain" | "ra-only";
                             capabilities?: string[];
                             includeChain?: boolean;
                             mapUnstructuredNames?: boolean;
@@ -3969,6 +4167,7 @@ export interface operations {
                         };
                         approval: {
                             approvers: number;
+                            decisionWindowHours?: number;
                             pendingTtlHours: number;
                             required: boolean;
                         };
@@ -4002,7 +4201,7 @@ export interface operations {
                             allowDes?: boolean;
                             allowKeyReuse?: boolean;
                             /** @enum {string} */
-                            caCertFormat?: "ra-chain" | "ra-only";
+                            caCertFormat?: "auto" | "ra-chain" | "ra-only";
                             capabilities?: string[];
                             includeChain?: boolean;
                             mapUnstructuredNames?: boolean;
@@ -4016,7 +4215,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4034,7 +4233,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not profiles.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not change profiles (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4045,6 +4244,15 @@ export interface operations {
             };
             /** @description No such object (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4088,6 +4296,7 @@ export interface operations {
                         };
                         approval: {
                             approvers: number;
+                            decisionWindowHours?: number;
                             pendingTtlHours: number;
                             required: boolean;
                         };
@@ -4121,7 +4330,7 @@ export interface operations {
                             allowDes?: boolean;
                             allowKeyReuse?: boolean;
                             /** @enum {string} */
-                            caCertFormat?: "ra-chain" | "ra-only";
+                            caCertFormat?: "auto" | "ra-chain" | "ra-only";
                             capabilities?: string[];
                             includeChain?: boolean;
                             mapUnstructuredNames?: boolean;
@@ -4135,7 +4344,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4153,7 +4362,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not profiles.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not change profiles (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4207,6 +4416,7 @@ export interface operations {
                         };
                         approval: {
                             approvers: number;
+                            decisionWindowHours?: number;
                             pendingTtlHours: number;
                             required: boolean;
                         };
@@ -4240,7 +4450,7 @@ export interface operations {
                             allowDes?: boolean;
                             allowKeyReuse?: boolean;
                             /** @enum {string} */
-                            caCertFormat?: "ra-chain" | "ra-only";
+                            caCertFormat?: "auto" | "ra-chain" | "ra-only";
                             capabilities?: string[];
                             includeChain?: boolean;
                             mapUnstructuredNames?: boolean;
@@ -4254,7 +4464,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4272,7 +4482,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not profiles.write (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not change profiles (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4337,9 +4547,19 @@ export interface operations {
                     "application/json": {
                         items: {
                             assetId: string | null;
+                            /** @description Submissions this request stands for: an ACME client that ordered again while it waited */
+                            attempts: {
+                                count: number;
+                                /** @description ISO 8601 date-time */
+                                lastAt: string;
+                            };
                             certificateSerial: string | null;
+                            /** @description The request whose approval, within the profile's decision window, issued this one */
+                            coveredBy: string | null;
                             /** @description ISO 8601 date-time */
                             createdAt: string;
+                            /** @description When it was approved or rejected */
+                            decidedAt: string | null;
                             dnsNames: string[];
                             expiresAt: string | null;
                             externalRef: string | null;
@@ -4366,7 +4586,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4384,7 +4604,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.read (code forbidden) */
+            /** @description Roles that may not read requests (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4431,6 +4651,12 @@ export interface operations {
                             decision: "approve" | "reject";
                         }[];
                         assetId: string | null;
+                        /** @description Submissions this request stands for: an ACME client that ordered again while it waited */
+                        attempts: {
+                            count: number;
+                            /** @description ISO 8601 date-time */
+                            lastAt: string;
+                        };
                         audit: {
                             action: string;
                             actor: string;
@@ -4446,6 +4672,8 @@ export interface operations {
                             targetType: string;
                         }[];
                         certificateSerial: string | null;
+                        /** @description The request whose approval, within the profile's decision window, issued this one */
+                        coveredBy: string | null;
                         /** @description ISO 8601 date-time */
                         createdAt: string;
                         /** @description null for an account registration */
@@ -4454,11 +4682,19 @@ export interface operations {
                             ipAddresses: string[];
                             pem: string;
                             publicKey: {
-                                [key: string]: unknown;
+                                /** @enum {string} */
+                                algorithm: "rsa" | "ec" | "ed25519" | "other";
+                                /** @enum {string} */
+                                curve?: "P-256" | "P-384" | "P-521";
+                                rsaBits?: number;
+                                /** @description The DER SubjectPublicKeyInfo, base64 */
+                                spkiDer: string;
                             };
                             signatureValid: boolean;
                             subject: string;
                         } | null;
+                        /** @description When it was approved or rejected */
+                        decidedAt: string | null;
                         dnsNames: string[];
                         expiresAt: string | null;
                         externalRef: string | null;
@@ -4502,7 +4738,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4520,7 +4756,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.read (code forbidden) */
+            /** @description Roles that may not read requests (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4583,9 +4819,19 @@ export interface operations {
                         outcome: "recorded" | "rejected" | "issued" | "approved";
                         request: {
                             assetId: string | null;
+                            /** @description Submissions this request stands for: an ACME client that ordered again while it waited */
+                            attempts: {
+                                count: number;
+                                /** @description ISO 8601 date-time */
+                                lastAt: string;
+                            };
                             certificateSerial: string | null;
+                            /** @description The request whose approval, within the profile's decision window, issued this one */
+                            coveredBy: string | null;
                             /** @description ISO 8601 date-time */
                             createdAt: string;
+                            /** @description When it was approved or rejected */
+                            decidedAt: string | null;
                             dnsNames: string[];
                             expiresAt: string | null;
                             externalRef: string | null;
@@ -4611,7 +4857,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4629,7 +4875,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.decide (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not decide requests (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4649,6 +4895,15 @@ export interface operations {
             };
             /** @description See the error code */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4708,7 +4963,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4726,7 +4981,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.read (code forbidden) */
+            /** @description Roles that may not read requests (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4779,7 +5034,7 @@ export interface operations {
                     "application/pkix-cert": string;
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4797,7 +5052,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.download (code forbidden) */
+            /** @description Roles that may not download issued certificates (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4848,7 +5103,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4866,7 +5121,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not p12.download (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not download PKCS#12 files (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4930,7 +5185,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4948,7 +5203,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.read (code forbidden) */
+            /** @description Roles that may not read requests (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5010,7 +5265,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5028,7 +5283,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.note (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not add notes to requests (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5039,6 +5294,15 @@ export interface operations {
             };
             /** @description No such object (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5083,7 +5347,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5101,7 +5365,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not p12.download (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not download PKCS#12 files (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5151,7 +5415,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    comment: string;
+                    /** @description Required: the reason the requester is told */
+                    comment?: string | null;
                 };
             };
         };
@@ -5173,9 +5438,19 @@ export interface operations {
                         outcome: "recorded" | "rejected" | "issued" | "approved";
                         request: {
                             assetId: string | null;
+                            /** @description Submissions this request stands for: an ACME client that ordered again while it waited */
+                            attempts: {
+                                count: number;
+                                /** @description ISO 8601 date-time */
+                                lastAt: string;
+                            };
                             certificateSerial: string | null;
+                            /** @description The request whose approval, within the profile's decision window, issued this one */
+                            coveredBy: string | null;
                             /** @description ISO 8601 date-time */
                             createdAt: string;
+                            /** @description When it was approved or rejected */
+                            decidedAt: string | null;
                             dnsNames: string[];
                             expiresAt: string | null;
                             externalRef: string | null;
@@ -5201,7 +5476,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5219,7 +5494,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.decide (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not decide requests (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5239,6 +5514,15 @@ export interface operations {
             };
             /** @description See the error code */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5279,7 +5563,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5297,7 +5581,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not manage the approval queue (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5308,6 +5592,15 @@ export interface operations {
             };
             /** @description No such object (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description See the error code */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5370,9 +5663,19 @@ export interface operations {
                         outcome: "issued" | "pending" | "dry-run";
                         request?: {
                             assetId: string | null;
+                            /** @description Submissions this request stands for: an ACME client that ordered again while it waited */
+                            attempts: {
+                                count: number;
+                                /** @description ISO 8601 date-time */
+                                lastAt: string;
+                            };
                             certificateSerial: string | null;
+                            /** @description The request whose approval, within the profile's decision window, issued this one */
+                            coveredBy: string | null;
                             /** @description ISO 8601 date-time */
                             createdAt: string;
+                            /** @description When it was approved or rejected */
+                            decidedAt: string | null;
                             dnsNames: string[];
                             expiresAt: string | null;
                             externalRef: string | null;
@@ -5400,7 +5703,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5418,7 +5721,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not manage the approval queue (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5480,7 +5783,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5498,7 +5801,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not manage the approval queue (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5509,6 +5812,15 @@ export interface operations {
             };
             /** @description No such object (code not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5564,7 +5876,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5582,8 +5894,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not requests.decide (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not decide requests (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5634,7 +5955,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5702,7 +6023,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5713,6 +6034,15 @@ export interface operations {
             };
             /** @description See the error code */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5756,7 +6086,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5821,7 +6151,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5839,8 +6169,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not tokens.manage (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
+            /** @description Roles that may not manage API tokens (code forbidden); with the session cookie, X-CSRF-Token missing or wrong (code csrf_token_invalid) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body declares a charset other than UTF-8 (code unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5883,7 +6222,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input (code invalid_input, malformed_json, …) */
+            /** @description Invalid input (code invalid_input, malformed_json, malformed_path, nul_character, …) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5901,7 +6240,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not self.read (code forbidden) */
+            /** @description Roles that may not read who it is (code forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
