@@ -6,7 +6,7 @@ import cluster from 'node:cluster';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { verifyChain } from './core/audit/chain.js';
+import { verifyChainStream, type ChainVerdict } from './core/audit/chain.js';
 import type { AuditEvent } from './core/audit/event.js';
 import { ConfigError, loadConfig, publicUrls } from './config/load.js';
 import { reportListening, runPrimary, workerCount } from './cluster.js';
@@ -138,20 +138,30 @@ async function migrate(
   }
 }
 
-async function verifyExport(file: string): Promise<boolean> {
-  const events: AuditEvent[] = [];
-  const lines = createInterface({ input: createReadStream(file) });
+/** The events of a JSON-lines export, parsed one line at a time. */
+async function* exportedEvents(file: string): AsyncGenerator<AuditEvent> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
     const e = JSON.parse(line) as AuditEvent & { at: string };
-    events.push({ ...e, at: new Date(e.at) });
+    yield { ...e, at: new Date(e.at) };
   }
-  const first = events[0];
-  const verdict = verifyChain(events, first ? { seq: first.seq - 1, hash: first.prevHash } : undefined);
-  return report(verdict);
 }
 
-function report(verdict: ReturnType<typeof verifyChain>): boolean {
+/** An export may start anywhere in the chain: its first event's own link is where it starts. */
+async function verifyExport(file: string): Promise<boolean> {
+  const events = exportedEvents(file);
+  const first = await events.next();
+  if (first.done) return report(await verifyChainStream(events));
+  const start = { seq: first.value.seq - 1, hash: first.value.prevHash };
+  async function* all(): AsyncGenerator<AuditEvent> {
+    yield first.value as AuditEvent;
+    yield* events;
+  }
+  return report(await verifyChainStream(all(), start));
+}
+
+function report(verdict: ChainVerdict): boolean {
   if (verdict.ok) console.log(`audit chain intact: ${verdict.events} events, last hash ${verdict.lastHash}`);
   else console.log(`audit chain BROKEN at seq ${verdict.brokenAt}: ${verdict.problem}`);
   return verdict.ok;

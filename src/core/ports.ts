@@ -128,7 +128,10 @@ export interface AuditRepository {
   insert(event: AuditEvent): Promise<void>;
   /** Several events in one statement: all or none (a seq already taken is CoreError('conflict')). */
   insertMany(events: readonly AuditEvent[]): Promise<void>;
-  /** Events in seq order, from `afterSeq` (exclusive). */
+  /**
+   * Events in seq order, from `afterSeq` (exclusive). At most `limit`, and possibly fewer even when
+   * more follow (a store caps its pages): a reader walking the log stops at an empty result only.
+   */
   list(filter?: AuditFilter): Promise<AuditEvent[]>;
 }
 
