@@ -13,7 +13,10 @@ import { reportListening, runPrimary, workerCount } from './cluster.js';
 import type { Config } from './config/schema.js';
 import { roles, type Role } from './core/tokens/token.js';
 import type { CodePurpose } from './core/codes/code.js';
-import { defaultProfileSettings, type ProfileSettings } from './core/profiles/profile.js';
+import type { ProfileSettingsPatch } from './core/profiles/settings.js';
+import { isCoreError } from './core/errors.js';
+import { profileSettingsInput } from './admin/api/schemas.js';
+import { parseInput } from './admin/api/validate.js';
 import { createLogger } from './http/logger.js';
 import { openGateway, startGateway, type Gateway } from './main.js';
 import { openStore } from './store/knex-store.js';
@@ -86,17 +89,25 @@ async function serve(config: Config): Promise<void> {
 const codePurposes: readonly CodePurpose[] = ['scep-challenge', 'acme-eab', 'self-service'];
 
 /** Nested settings objects are merged with the defaults, so `{"scep":{"allowDes":true}}` keeps the rest. */
-function withDefaults(given: Partial<ProfileSettings>): Partial<ProfileSettings> {
-  const base = defaultProfileSettings() as unknown as Record<string, unknown>;
-  const merged: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(given)) {
-    const fallback = base[key];
-    merged[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && fallback && typeof fallback === 'object'
-        ? { ...fallback, ...value }
-        : value;
+/**
+ * `--settings` as the admin API reads `settings`: the same schema (unknown keys refused, each named),
+ * then the core's own merge onto the defaults.
+ */
+function settingsOption(text: string | undefined): ProfileSettingsPatch {
+  if (text === undefined) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError(`--settings is not JSON: ${cause instanceof Error ? cause.message : 'unreadable'}`);
   }
-  return merged as Partial<ProfileSettings>;
+  try {
+    return parseInput(profileSettingsInput, json, 'settings');
+  } catch (err) {
+    if (!isCoreError(err, 'invalid_input')) throw err;
+    const issues = (err.details.issues ?? []) as { path: string; message: string }[];
+    throw new ConfigError(`--settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  }
 }
 
 async function withGateway(config: Config, work: (gateway: Gateway) => Promise<void>): Promise<void> {
@@ -225,13 +236,13 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'profile': {
       if (sub !== 'create' || !values.name) break;
-      const settings = values.settings ? (JSON.parse(values.settings) as Partial<ProfileSettings>) : {};
+      const settings = settingsOption(values.settings);
       await withGateway(config, async (gateway) => {
         const profile = await gateway.core.createProfile({
           name: values.name ?? '',
           actor: 'cli',
           status: 'active',
-          settings: withDefaults(settings),
+          settings,
         });
         console.log(`Profile ${profile.name} (${profile.id}) created`);
       });
