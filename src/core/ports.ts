@@ -327,6 +327,12 @@ export interface Store extends Repositories {
    * before it commits, so it must do nothing but write through `tx`.
    */
   appendTransaction<T>(work: (tx: AppendRepositories) => Promise<T>): Promise<T>;
+  /**
+   * After a transaction that erased secrets (sealed P12 keys): makes what it overwrote unrecoverable
+   * from the store's own files where the store can (SQLite: the WAL, which still holds the pages
+   * as they were, is checkpointed and truncated). Call it outside any transaction.
+   */
+  scrubErased(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
