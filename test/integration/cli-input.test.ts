@@ -1,6 +1,7 @@
 /**
- * `profile create --settings` reads settings exactly as the admin API does: a misspelt key is refused
- * and named (exit 1, nothing created), and a partial group is merged onto the defaults.
+ * The CLI reads input as the admin API does: `profile create --settings` refuses and names a misspelt
+ * key (exit 1, nothing created) and merges a partial group onto the defaults; `token create` refuses
+ * a subject with a control or bidirectional character.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { openStore } from '../../src/store/knex-store.js';
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
 
-describe('profile create --settings (SQLite)', () => {
+describe('CLI input (SQLite)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gateway-cli-profile-'));
   const env = { ...process.env, GATEWAY_DATA_DIR: dataDir, GATEWAY_LOG_LEVEL: 'warn' };
   const cli = async (...args: string[]) => {
@@ -63,5 +64,14 @@ describe('profile create --settings (SQLite)', () => {
     } finally {
       await store.close();
     }
+  }, 240_000);
+
+  it('When a token subject holds a right-to-left override, Then exit 1 with the position and no token', async () => {
+    const res = await cli('token', 'create', '--subject', 'ali\u202Ece', '--role', 'approver');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(
+      'The token subject contains a bidirectional control character (U+202E) at position 4',
+    );
+    expect(res.stdout).not.toContain('egw_');
   }, 240_000);
 });
