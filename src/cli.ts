@@ -88,7 +88,6 @@ async function serve(config: Config): Promise<void> {
 
 const codePurposes: readonly CodePurpose[] = ['scep-challenge', 'acme-eab', 'self-service'];
 
-/** Nested settings objects are merged with the defaults, so `{"scep":{"allowDes":true}}` keeps the rest. */
 /**
  * `--settings` as the admin API reads `settings`: the same schema (unknown keys refused, each named),
  * then the core's own merge onto the defaults.
