@@ -6,6 +6,7 @@
  */
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { CoreError } from '../core/errors.js';
 
 export const ownerOnlyDirMode = 0o700;
 export const ownerOnlyFileMode = 0o600;
@@ -36,16 +37,24 @@ export function ensurePrivateDirectory(path: string): { created: boolean } {
  * database file's own mode, so they are owner-only too.
  */
 export function preparePrivateSqliteFiles(filename: string): void {
-  closeSync(openSync(filename, 'a', ownerOnlyFileMode));
+  try {
+    closeSync(openSync(filename, 'a', ownerOnlyFileMode));
+  } catch {
+    // Not a file this process may create or open (a directory, no permission): SQLite's own open
+    // fails on it next, and that failure is reported as the store being unavailable.
+    return;
+  }
   for (const path of [filename, `${filename}-wal`, `${filename}-shm`, `${filename}-journal`]) {
     try {
       chmodSync(path, ownerOnlyFileMode);
     } catch (err) {
       // Absent (not created yet) is fine; a file of another owner is for the operator to fix.
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new Error(`Cannot make ${path} readable by its owner only: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new CoreError(
+        'store_unavailable',
+        `Cannot make ${path} readable by its owner only: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 }
