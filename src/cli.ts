@@ -7,14 +7,17 @@ import cluster from 'node:cluster';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { verifyChain } from './core/audit/chain.js';
+import { verifyChainStream, type ChainVerdict } from './core/audit/chain.js';
 import type { AuditEvent } from './core/audit/event.js';
 import { ConfigError, loadConfig, publicUrls } from './config/load.js';
 import { reportListening, runPrimary, workerCount } from './cluster.js';
 import type { Config } from './config/schema.js';
 import { roles, type Role } from './core/tokens/token.js';
 import type { CodePurpose } from './core/codes/code.js';
-import { defaultProfileSettings, type ProfileSettings } from './core/profiles/profile.js';
+import type { ProfileSettingsPatch } from './core/profiles/settings.js';
+import { isCoreError } from './core/errors.js';
+import { profileSettingsInput } from './admin/api/schemas.js';
+import { parseInput } from './admin/api/validate.js';
 import { createLogger } from './http/logger.js';
 import { openGateway, startGateway, type Gateway } from './main.js';
 import { openStore } from './store/knex-store.js';
@@ -94,18 +97,25 @@ async function serve(config: Config): Promise<void> {
 
 const codePurposes: readonly CodePurpose[] = ['scep-challenge', 'acme-eab', 'self-service'];
 
-/** Nested settings objects are merged with the defaults, so `{"scep":{"allowDes":true}}` keeps the rest. */
-function withDefaults(given: Partial<ProfileSettings>): Partial<ProfileSettings> {
-  const base = defaultProfileSettings() as unknown as Record<string, unknown>;
-  const merged: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(given)) {
-    const fallback = base[key];
-    merged[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && fallback && typeof fallback === 'object'
-        ? { ...fallback, ...value }
-        : value;
+/**
+ * `--settings` as the admin API reads `settings`: the same schema (unknown keys refused, each named),
+ * then the core's own merge onto the defaults.
+ */
+function settingsOption(text: string | undefined): ProfileSettingsPatch {
+  if (text === undefined) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError(`--settings is not JSON: ${cause instanceof Error ? cause.message : 'unreadable'}`);
   }
-  return merged as Partial<ProfileSettings>;
+  try {
+    return parseInput(profileSettingsInput, json, 'settings');
+  } catch (err) {
+    if (!isCoreError(err, 'invalid_input')) throw err;
+    const issues = (err.details.issues ?? []) as { path: string; message: string }[];
+    throw new ConfigError(`--settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  }
 }
 
 async function withGateway(config: Config, work: (gateway: Gateway) => Promise<void>): Promise<void> {
@@ -148,20 +158,30 @@ async function migrate(
   }
 }
 
-async function verifyExport(file: string): Promise<boolean> {
-  const events: AuditEvent[] = [];
-  const lines = createInterface({ input: createReadStream(file) });
+/** The events of a JSON-lines export, parsed one line at a time. */
+async function* exportedEvents(file: string): AsyncGenerator<AuditEvent> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
     const e = JSON.parse(line) as AuditEvent & { at: string };
-    events.push({ ...e, at: new Date(e.at) });
+    yield { ...e, at: new Date(e.at) };
   }
-  const first = events[0];
-  const verdict = verifyChain(events, first ? { seq: first.seq - 1, hash: first.prevHash } : undefined);
-  return report(verdict);
 }
 
-function report(verdict: ReturnType<typeof verifyChain>): boolean {
+/** An export may start anywhere in the chain: its first event's own link is where it starts. */
+async function verifyExport(file: string): Promise<boolean> {
+  const events = exportedEvents(file);
+  const first = await events.next();
+  if (first.done) return report(await verifyChainStream(events));
+  const start = { seq: first.value.seq - 1, hash: first.value.prevHash };
+  async function* all(): AsyncGenerator<AuditEvent> {
+    yield first.value as AuditEvent;
+    yield* events;
+  }
+  return report(await verifyChainStream(all(), start));
+}
+
+function report(verdict: ChainVerdict): boolean {
   if (verdict.ok) console.log(`audit chain intact: ${verdict.events} events, last hash ${verdict.lastHash}`);
   else console.log(`audit chain BROKEN at seq ${verdict.brokenAt}: ${verdict.problem}`);
   return verdict.ok;
@@ -258,13 +278,13 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'profile': {
       if (sub !== 'create' || !values.name) break;
-      const settings = values.settings ? (JSON.parse(values.settings) as Partial<ProfileSettings>) : {};
+      const settings = settingsOption(values.settings);
       await withGateway(config, async (gateway) => {
         const profile = await gateway.core.createProfile({
           name: values.name ?? '',
           actor: 'cli',
           status: 'active',
-          settings: withDefaults(settings),
+          settings,
         });
         console.log(`Profile ${profile.name} (${profile.id}) created`);
       });

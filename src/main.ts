@@ -2,7 +2,7 @@
  * Composition root, read as a wiring diagram: config → secrets → store (migrate) → CA → core →
  * faces → listen. The only module where implementations meet.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -24,6 +24,7 @@ import { hardenListener, serverOptions, textErrorWire, type ListenerLimits } fro
 import { pkiPaths } from './http/pki-routes.js';
 import { openStore, type KnexStore } from './store/knex-store.js';
 import { migrateLatest } from './store/migrate.js';
+import { ensurePrivateDirectory, permissionsOf } from './store/files.js';
 import { createAcmeFace, problemWire, type AcmeOptions } from '../protocols/acme/index.js';
 import { createAcmeStore } from './store/acme/acme-store.js';
 import { createScepFace } from '../protocols/scep/index.js';
@@ -109,7 +110,13 @@ export async function openGateway(
   clock: Clock = systemClock,
 ): Promise<Gateway> {
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const mode = ensurePrivateDirectory(dataDir).created ? 0o700 : permissionsOf(dataDir);
+  if (mode & 0o077) {
+    logger.warn(
+      { dataDir, mode: mode.toString(8) },
+      'the data directory is open to its group or to others: chmod 700 it (it holds the database and the master key)',
+    );
+  }
   const keys = deriveKeys(masterKey(config, dataDir, logger));
   const store = await openStore({
     url: config.databaseUrl,

@@ -8,6 +8,7 @@
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { AttributeTypeAndValue, AttributeValue, Name, RelativeDistinguishedName } from '@peculiar/asn1-x509';
+import { readTlv } from './der-read.js';
 
 type ValueEncoding = 'utf8' | 'printable' | 'ia5';
 
@@ -74,6 +75,35 @@ function formatAttribute(atv: AttributeTypeAndValue): string {
   // §2.4: types without a keyword, and values that are not strings, are written as '#' and the
   // hex of the value's BER (here DER) encoding.
   return `${known?.[0] ?? atv.type}=#${Buffer.from(AsnConvert.serialize(atv.value)).toString('hex')}`;
+}
+
+/** String types outside DirectoryString that encoders still put in names; read octet for octet. */
+const OTHER_STRING_TAGS = new Set([0x12, 0x15, 0x19, 0x1a, 0x1b]);
+
+/**
+ * Each attribute of a Name in encoded order, with its keyword (or OID) and its text: the decoded
+ * string of any string type, whatever the attribute type, so that a caller can inspect what a
+ * relying party would display; undefined for a value that is not a string.
+ */
+export function dnAttributes(name: Name): { type: string; text: string | undefined }[] {
+  return [...name].flatMap((rdn) =>
+    [...rdn].map((atv) => ({
+      type: BY_OID.get(atv.type)?.[0] ?? atv.type,
+      text: stringValue(atv.value) ?? otherStringValue(atv.value),
+    })),
+  );
+}
+
+function otherStringValue(value: AttributeValue): string | undefined {
+  if (!value.anyValue) return undefined;
+  const der = new Uint8Array(value.anyValue);
+  if (!OTHER_STRING_TAGS.has(der[0] ?? 0)) return undefined;
+  try {
+    const tlv = readTlv(der);
+    return Buffer.from(der.subarray(tlv.contentStart, tlv.end)).toString('latin1');
+  } catch {
+    return undefined;
+  }
 }
 
 function stringValue(value: AttributeValue): string | undefined {

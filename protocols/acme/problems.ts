@@ -136,6 +136,7 @@ const fromCore: Record<CoreErrorCode, ProblemType> = {
   profile_not_active: 'unauthorized',
   protocol_not_allowed: 'unauthorized',
   bad_csr: 'badCSR',
+  invalid_name: 'badCSR',
   key_policy: 'badCSR',
   domain_policy: 'rejectedIdentifier',
   self_approval: 'unauthorized',

@@ -15,7 +15,8 @@ import {
   type AccountRegistrationInput,
 } from './registrations/register-account.js';
 import { createProfile, ensureDefaultProfile, setProfileStatus } from './profiles/profiles.js';
-import type { ProfileSettings, ProfileStatus } from './profiles/profile.js';
+import type { ProfileStatus } from './profiles/profile.js';
+import type { ProfileSettingsPatch } from './profiles/settings.js';
 import type { DerivedKeys } from './secrets/keys.js';
 import { SecretBox } from './secrets/secret-box.js';
 import { checkCsrf } from './sessions/csrf.js';
@@ -91,7 +92,7 @@ export class Core {
     name: string;
     actor: string;
     status?: ProfileStatus;
-    settings?: Partial<ProfileSettings>;
+    settings?: ProfileSettingsPatch;
   }) {
     return createProfile(this, input);
   }

@@ -10,6 +10,7 @@ export const coreErrorCodes = {
   profile_not_active: 'The certificate profile is not active',
   protocol_not_allowed: 'The certificate profile does not allow this protocol',
   bad_csr: 'The certificate signing request is malformed or its signature is invalid',
+  invalid_name: 'A name or subject contains a control or bidirectional control character',
   key_policy: 'The public key does not satisfy the profile key policy',
   domain_policy: 'A requested name is refused by the profile domain policy',
   self_approval: 'A requester may not decide on their own request',

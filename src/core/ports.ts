@@ -147,7 +147,10 @@ export interface AuditRepository {
   insert(event: AuditEvent): Promise<void>;
   /** Several events in one statement: all or none (a seq already taken is CoreError('conflict')). */
   insertMany(events: readonly AuditEvent[]): Promise<void>;
-  /** Events in seq order, from `afterSeq` (exclusive). */
+  /**
+   * Events in seq order, from `afterSeq` (exclusive). At most `limit`, and possibly fewer even when
+   * more follow (a store caps its pages): a reader walking the log stops at an empty result only.
+   */
   list(filter?: AuditFilter): Promise<AuditEvent[]>;
 }
 
@@ -400,6 +403,12 @@ export interface Store extends Repositories {
    * before it commits, so it must do nothing but write through `tx`.
    */
   appendTransaction<T>(work: (tx: AppendRepositories) => Promise<T>): Promise<T>;
+  /**
+   * After a transaction that erased secrets (sealed P12 keys): makes what it overwrote unrecoverable
+   * from the store's own files where the store can (SQLite: the WAL, which still holds the pages
+   * as they were, is checkpointed and truncated). Call it outside any transaction.
+   */
+  scrubErased(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ const statusOf: Record<CoreErrorCode, number> = {
   profile_not_active: 422,
   protocol_not_allowed: 422,
   bad_csr: 400,
+  invalid_name: 400,
   key_policy: 422,
   domain_policy: 422,
   self_approval: 403,

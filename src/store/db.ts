@@ -3,11 +3,11 @@
  * PostgreSQL URL is configured. The returned knex instance is the only thing the rest of
  * `src/store` needs to know about the connection.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import knexFactory from 'knex';
 import type { Knex } from 'knex';
 import { SqliteClient } from './dialect/sqlite-client.js';
+import { ensurePrivateDirectory, preparePrivateSqliteFiles } from './files.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -26,12 +26,18 @@ export interface DatabaseOptions {
   log?: Knex.Logger;
 }
 
-/** Statements run on every new SQLite connection (busy_timeout first: WAL needs a lock). */
+/**
+ * Statements run on every new SQLite connection (busy_timeout first: WAL needs a lock). secure_delete
+ * overwrites deleted and updated-away content with zeros, freed pages included, so that an erased
+ * P12 key does not linger in the file's free space (the WAL is truncated after erasures, see
+ * KnexStore.scrubErased).
+ */
 const sqlitePragmas = [
   'PRAGMA busy_timeout=5000',
   'PRAGMA journal_mode=WAL',
   'PRAGMA foreign_keys=ON',
   'PRAGMA synchronous=NORMAL',
+  'PRAGMA secure_delete=ON',
 ];
 
 interface SqliteConnection {
@@ -68,7 +74,10 @@ export function createDatabase(options: DatabaseOptions): Knex {
     return knexFactory(config);
   }
   const filename = sqliteFilename(url, dataDir);
-  if (filename !== ':memory:') mkdirSync(dirname(resolve(filename)), { recursive: true });
+  if (filename !== ':memory:') {
+    ensurePrivateDirectory(dirname(resolve(filename)));
+    preparePrivateSqliteFiles(filename);
+  }
   return knexFactory({
     ...(options.log ? { log: options.log } : {}),
     // knex's sqlite3 client with prepared statements and BEGIN IMMEDIATE (see SqliteClient).

@@ -154,6 +154,19 @@ export class KnexStore implements Store {
     return withStartupLock(this.knex, work);
   }
 
+  /**
+   * SQLite: secure_delete has zeroed the erased content in the database pages, but the WAL keeps
+   * every page image written since its last reset, the sealed key's insert among them; a TRUNCATE
+   * checkpoint copies the WAL into the database and cuts it to zero bytes (it waits for readers up to
+   * the busy timeout; another process's open reader can make it stop short, and the next erasure
+   * tries again). PostgreSQL: its files are the server's; dead row versions go with (auto)vacuum.
+   */
+  scrubErased(): Promise<void> {
+    return guard(this.dialect, async () => {
+      if (this.dialect === 'sqlite') await this.knex.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+    });
+  }
+
   ping(): Promise<void> {
     return guard(this.dialect, async () => {
       await this.knex.raw('select 1');

@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { bytesToIp, ipToBytes } from '../../../ca/pki/ip.js';
 import { checkDomainPolicy, isDnsName } from '../../../src/core/policy/domain-policy.js';
+import { nameTextError } from '../../../src/core/policy/name-text.js';
 import type { Profile } from '../../../src/core/profiles/profile.js';
 import { problem, subproblem, type ProblemDocument } from '../problems.js';
 import type { Identifier } from '../store.js';
@@ -14,6 +15,9 @@ function normalize(raw: unknown): Identifier | ProblemDocument {
   const { type, value } = raw as Record<string, unknown>;
   if (typeof type !== 'string' || typeof value !== 'string')
     throw problem.malformed('Each identifier needs a type and a value');
+  // Before any syntax rule: the core's verdict on the characters, naming the position, not the character.
+  const refused = nameTextError('The identifier', value);
+  if (refused) return subproblem('rejectedIdentifier', { type, value }, refused.message);
   if (type === 'dns') {
     const name = value.toLowerCase().replace(/\.$/, '');
     const base = name.startsWith('*.') ? name.slice(2) : name;

@@ -2,33 +2,23 @@ import { z } from 'zod';
 import type { Core } from '../../core/core.js';
 import { resolveProfile } from '../../core/enrollment/submit.js';
 import { updateProfile } from '../../core/profiles/update-profile.js';
-import { defaultProfileSettings, type Profile, type ProfileSettings } from '../../core/profiles/profile.js';
+import type { Profile } from '../../core/profiles/profile.js';
 import { route, type RouteSpec } from './route-table.js';
-import { idParams, listQuery, page, profileSettings, profileView, protocol } from './schemas.js';
+import { idParams, listQuery, page, profileSettingsInput, profileView, protocol } from './schemas.js';
 
-const createBody = z.object({
-  name: z.string().min(1).max(63),
-  status: z.enum(['draft', 'active']).optional(),
-  settings: profileSettings.partial().optional(),
-});
-const patchBody = z.object({
-  name: z.string().min(1).max(63).optional(),
-  settings: profileSettings.partial(),
-});
-
-/** The ACME and SCEP groups are merged onto what the profile has, so a partial group keeps the rest. */
-function settingsIn(
-  given: z.output<typeof profileSettings> | Partial<z.output<typeof profileSettings>> | undefined,
-  base: ProfileSettings,
-): Partial<ProfileSettings> {
-  if (!given) return {};
-  const { scep, acme, ...rest } = given;
-  return {
-    ...(rest as Partial<ProfileSettings>),
-    ...(scep ? { scep: { ...base.scep, ...scep } as ProfileSettings['scep'] } : {}),
-    ...(acme ? { acme: { ...base.acme, ...acme } as ProfileSettings['acme'] } : {}),
-  };
-}
+const createBody = z
+  .object({
+    name: z.string().min(1).max(63),
+    status: z.enum(['draft', 'active']).optional(),
+    settings: profileSettingsInput.optional(),
+  })
+  .strict();
+const patchBody = z
+  .object({
+    name: z.string().min(1).max(63).optional(),
+    settings: profileSettingsInput,
+  })
+  .strict();
 
 /** A route's `{id}` is a profile id or name, as everywhere else. */
 const load = (core: Core, id: string) => resolveProfile(core.store, id);
@@ -76,7 +66,7 @@ export function profileRoutes(core: Core): RouteSpec[] {
         core.createProfile({
           name: body.name,
           status: body.status,
-          settings: settingsIn(body.settings, defaultProfileSettings()),
+          settings: body.settings,
           actor,
         }),
     }),
@@ -95,7 +85,7 @@ export function profileRoutes(core: Core): RouteSpec[] {
       method: 'patch',
       path: '/profiles/{id}',
       operationId: 'updateProfile',
-      summary: 'Edit a profile: each settings group given is replaced whole',
+      summary: 'Edit a profile: each settings group given is merged key by key onto the profile',
       tag: 'profiles',
       permission: 'profiles.write',
       params: idParams,
@@ -107,7 +97,7 @@ export function profileRoutes(core: Core): RouteSpec[] {
           profileId: profile.id,
           actor,
           name: body.name,
-          settings: settingsIn(body.settings, profile),
+          settings: body.settings,
         });
       },
     }),

@@ -126,6 +126,21 @@ export const profileSettings = z.object({
   acme: acmeSettings,
 });
 
+/**
+ * What creating or editing a profile accepts: every setting optional, every group partial (the core
+ * merges it onto the defaults or onto the profile), and an unknown key refused at any depth, so that
+ * a misspelt setting is an error rather than a profile without it.
+ */
+export const profileSettingsInput = profileSettings
+  .extend({
+    keyPolicy: keyPolicy.partial().strict(),
+    domainPolicy: domainPolicy.partial().strict(),
+    approval: approvalPolicy.partial().strict(),
+    codePolicy: codePolicy.partial().strict(),
+  })
+  .partial()
+  .strict();
+
 export const profileView = profileSettings.extend({
   id: z.string(),
   name: z.string(),

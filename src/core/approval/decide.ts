@@ -4,6 +4,7 @@ import type { EnrollmentRequest } from '../enrollment/request.js';
 import { resolveProfile, type SubmitDeps } from '../enrollment/submit.js';
 import { CoreError, isCoreError } from '../errors.js';
 import { expireRequest } from './expire.js';
+import { samePrincipal } from '../principals/principal-key.js';
 
 export interface DecisionInput {
   requestId: string;
@@ -39,7 +40,10 @@ export async function decide(deps: SubmitDeps, input: DecisionInput): Promise<De
         details: { status: request.status },
       });
     }
-    if (request.requester === input.actor) throw new CoreError('self_approval');
+    // Names that differ only in case, width or invisible characters are one person (principal-key.ts).
+    if (samePrincipal(request.requester, input.actor)) throw new CoreError('self_approval');
+    const earlier = await tx.approvals.listFor(request.id);
+    if (earlier.some((a) => samePrincipal(a.approver, input.actor))) throw new CoreError('already_decided');
     try {
       await tx.approvals.add({
         requestId: request.id,
@@ -52,7 +56,9 @@ export async function decide(deps: SubmitDeps, input: DecisionInput): Promise<De
       if (isCoreError(err, 'conflict')) throw new CoreError('already_decided', undefined, { cause: err });
       throw err;
     }
-    const approvals = (await tx.approvals.listFor(request.id)).filter((a) => a.decision === 'approve').length;
+    // The request row is locked (or the database serialises writers), so `earlier` is still complete.
+    const approvals =
+      earlier.filter((a) => a.decision === 'approve').length + (input.decision === 'approve' ? 1 : 0);
     const status =
       input.decision === 'reject'
         ? 'rejected'

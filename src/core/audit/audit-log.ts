@@ -1,5 +1,5 @@
 import type { AppendRepositories, Clock, Store } from '../ports.js';
-import { genesisHash, hashEvent, verifyChain, type ChainVerdict } from './chain.js';
+import { genesisHash, hashEvent, verifyChainStream, type ChainVerdict } from './chain.js';
 import type { AuditEvent, NewAuditEvent } from './event.js';
 import { enqueueNotification } from '../notifications/enqueue.js';
 
@@ -53,17 +53,22 @@ export async function appendAuditEvents(
   return appended;
 }
 
-/** Reads the whole log in pages and verifies the chain. */
-export async function verifyStoredChain(store: Store, pageSize = 1000): Promise<ChainVerdict> {
-  let start = { seq: 0, hash: genesisHash };
-  let total = 0;
+/**
+ * Every stored event in seq order, read by keyset (`afterSeq`) one page at a time. A store may hand
+ * back fewer events than asked for (it caps its pages), so only an empty page ends the walk.
+ */
+export async function* readChain(store: Pick<Store, 'audit'>, pageSize = 500): AsyncGenerator<AuditEvent> {
+  let afterSeq = 0;
   for (;;) {
-    const page = await store.audit.list({ afterSeq: start.seq, limit: pageSize });
-    const verdict = verifyChain(page, start);
-    if (!verdict.ok) return { ...verdict, events: total + verdict.events };
-    total += verdict.events;
+    const page = await store.audit.list({ afterSeq, limit: pageSize });
     const last = page.at(-1);
-    if (!last || page.length < pageSize) return { ok: true, events: total, lastHash: verdict.lastHash };
-    start = last;
+    if (!last) return;
+    yield* page;
+    afterSeq = last.seq;
   }
+}
+
+/** Verifies the whole stored chain, holding one page at a time. */
+export function verifyStoredChain(store: Pick<Store, 'audit'>, pageSize = 500): Promise<ChainVerdict> {
+  return verifyChainStream(readChain(store, pageSize));
 }

@@ -37,43 +37,61 @@ export type ChainVerdict =
   | { ok: true; events: number; lastHash: string }
   | { ok: false; events: number; brokenAt: number; problem: string };
 
+type Link = Pick<AuditEvent, 'seq' | 'hash'>;
+
+/** Why `event` does not extend the chain that ends at `previous`, or null when it does. */
+function brokenLink(previous: Link, event: AuditEvent): string | null {
+  if (event.seq !== previous.seq + 1) return `seq ${event.seq} follows ${previous.seq}`;
+  if (event.prevHash !== previous.hash) return 'prevHash does not match the previous event';
+  if (hashEvent(event) !== event.hash) return 'hash does not match the event content';
+  return null;
+}
+
+/** The chain walked one event at a time, keeping only the last intact link. */
+function chainWalker(start: Link) {
+  let previous = start;
+  let count = 0;
+  return {
+    /** The verdict when `event` breaks the chain, else null. */
+    step(event: AuditEvent): ChainVerdict | null {
+      count++;
+      const problem = brokenLink(previous, event);
+      if (problem) return { ok: false, events: count, brokenAt: event.seq, problem };
+      previous = event;
+      return null;
+    },
+    intact(): ChainVerdict {
+      return { ok: true, events: count, lastHash: previous.hash };
+    },
+  };
+}
+
 /**
  * Walks events in seq order. The first event whose prevHash is not its predecessor's hash, whose own
  * hash does not match its content, or whose seq skips, is reported: everything before it is intact.
+ * Only the previous event is kept, so a chain of any length verifies in constant memory.
  */
+export async function verifyChainStream(
+  events: AsyncIterable<AuditEvent>,
+  start: Link = { seq: 0, hash: genesisHash },
+): Promise<ChainVerdict> {
+  const walker = chainWalker(start);
+  for await (const event of events) {
+    const broken = walker.step(event);
+    if (broken) return broken;
+  }
+  return walker.intact();
+}
+
+/** {@link verifyChainStream} over events already in memory. */
 export function verifyChain(
   events: Iterable<AuditEvent>,
-  start: { seq: number; hash: string } = { seq: 0, hash: genesisHash },
+  start: Link = { seq: 0, hash: genesisHash },
 ): ChainVerdict {
-  let previous = start;
-  let count = 0;
+  const walker = chainWalker(start);
   for (const event of events) {
-    count++;
-    if (event.seq !== previous.seq + 1) {
-      return {
-        ok: false,
-        events: count,
-        brokenAt: event.seq,
-        problem: `seq ${event.seq} follows ${previous.seq}`,
-      };
-    }
-    if (event.prevHash !== previous.hash) {
-      return {
-        ok: false,
-        events: count,
-        brokenAt: event.seq,
-        problem: 'prevHash does not match the previous event',
-      };
-    }
-    if (hashEvent(event) !== event.hash) {
-      return {
-        ok: false,
-        events: count,
-        brokenAt: event.seq,
-        problem: 'hash does not match the event content',
-      };
-    }
-    previous = event;
+    const broken = walker.step(event);
+    if (broken) return broken;
   }
-  return { ok: true, events: count, lastHash: previous.hash };
+  return walker.intact();
 }

@@ -10,6 +10,7 @@ import { meetEarlierAttempts } from '../approval/retries.js';
 import { checkDomainPolicy, isDnsName } from '../policy/domain-policy.js';
 import type { PolicyFinding } from '../policy/finding.js';
 import { checkKeyPolicy } from '../policy/key-policy.js';
+import { assertCsrNameText, assertNameText, assertSubjectText } from '../policy/name-text.js';
 import type { Clock, Store } from '../ports.js';
 import type { Profile, Protocol } from '../profiles/profile.js';
 import { issueImmediately, type Issued } from './issue.js';
@@ -98,6 +99,17 @@ function requestedNames(
   return { subject: input.subject ?? csr.subject, dnsNames, ipAddresses };
 }
 
+/**
+ * Before any policy sees a name: the operator's edits (named as the caller wrote them; a P12 CSR is
+ * built from them), then what the CSR itself asks for.
+ */
+function assertNameTexts(input: SubmitInput, csr: ParsedCsr): void {
+  if (input.subject !== undefined) assertSubjectText('subject', input.subject);
+  input.dnsNames?.forEach((name, i) => assertNameText(`dnsNames[${i}]`, name));
+  input.ipAddresses?.forEach((name, i) => assertNameText(`ipAddresses[${i}]`, name));
+  assertCsrNameText(csr);
+}
+
 function refusal(findings: PolicyFinding[]): CoreError {
   const first = findings[0];
   return new CoreError(first?.policy === 'key' ? 'key_policy' : 'domain_policy', first?.message, {
@@ -124,6 +136,7 @@ export async function submit(deps: SubmitDeps, input: SubmitInput): Promise<Subm
   }
   const csr = input.parsedCsr ?? parseCsr(input.csr);
   if (!csr.signatureValid) throw new CoreError('bad_csr', 'The CSR signature does not verify');
+  assertNameTexts(input, csr);
   const names = requestedNames(input, csr);
   if (names.dnsNames.length === 0 && names.ipAddresses.length === 0 && !names.subject) {
     throw new CoreError('invalid_input', 'The request names no subject and no subject alternative name');

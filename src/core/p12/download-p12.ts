@@ -71,6 +71,9 @@ export async function downloadP12(
       data: { serialNumber: certificate.serialNumber, encryption: delivery.encryption },
     });
   });
+  // The key is erased and the file built: a failed scrub must not cost the requester the file (the
+  // next erasure scrubs again).
+  await deps.store.scrubErased().catch(() => undefined);
   const base = (request.dnsNames[0] ?? certificate.serialNumber).replace(/[^a-z0-9.-]/gi, '_');
   return { pkcs12, password, fileName: `${base}.p12`, encryption: delivery.encryption };
 }

@@ -3,7 +3,7 @@ import type { Clock, Store } from '../ports.js';
 
 /** Erases sealed P12 keys past their expiry; returns how many. */
 export async function purgeExpiredP12Keys(deps: { store: Store; clock: Clock }): Promise<number> {
-  return deps.store.transaction(async (tx) => {
+  const erased = await deps.store.transaction(async (tx) => {
     const ids = await tx.p12Deliveries.purgeExpired(deps.clock.now());
     for (const id of ids) {
       await appendAudit(tx, deps.clock, {
@@ -16,4 +16,6 @@ export async function purgeExpiredP12Keys(deps: { store: Store; clock: Clock }):
     }
     return ids.length;
   });
+  if (erased > 0) await deps.store.scrubErased();
+  return erased;
 }

@@ -1,5 +1,6 @@
 import { appendAudit } from '../audit/audit-log.js';
 import { CoreError } from '../errors.js';
+import { assertNameText } from '../policy/name-text.js';
 import type { Clock, Store } from '../ports.js';
 import type { Role } from '../tokens/token.js';
 import type { Principal } from './principal.js';
@@ -9,6 +10,7 @@ export async function savePrincipal(
   deps: { store: Store; clock: Clock },
   input: { subject: string; role: Role; email?: string | null; actor: string },
 ): Promise<Principal> {
+  assertNameText('The principal subject', input.subject);
   const email = input.email?.trim() || null;
   if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) {
     throw new CoreError('invalid_input', 'The email address is malformed', { details: { field: 'email' } });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit-log.js';
 import { CoreError } from '../errors.js';
 import type { Clock, Store } from '../ports.js';
-import { defaultProfileSettings, type Profile, type ProfileSettings, type ProfileStatus } from './profile.js';
+import { defaultProfileSettings, type Profile, type ProfileStatus } from './profile.js';
+import { settingsFrom, type ProfileSettingsPatch } from './settings.js';
 
 /** draft → active ⇄ disabled; a disabled profile may be edited and re-activated, never drafted again. */
 const lifecycle: Record<ProfileStatus, readonly ProfileStatus[]> = {
@@ -13,7 +14,7 @@ const lifecycle: Record<ProfileStatus, readonly ProfileStatus[]> = {
 
 export async function createProfile(
   deps: { store: Store; clock: Clock },
-  input: { name: string; actor: string; status?: ProfileStatus; settings?: Partial<ProfileSettings> },
+  input: { name: string; actor: string; status?: ProfileStatus; settings?: ProfileSettingsPatch },
 ): Promise<Profile> {
   const name = input.name.trim();
   if (!/^[a-z0-9][a-z0-9._-]{0,62}$/i.test(name)) {
@@ -27,8 +28,7 @@ export async function createProfile(
   }
   const now = deps.clock.now();
   const profile: Profile = {
-    ...defaultProfileSettings(),
-    ...input.settings,
+    ...settingsFrom(defaultProfileSettings(), input.settings),
     id: randomUUID(),
     name,
     status: input.status ?? 'draft',

@@ -1,15 +1,17 @@
 import { appendAudit } from '../audit/audit-log.js';
 import { CoreError } from '../errors.js';
 import type { Clock, Store } from '../ports.js';
-import type { Profile, ProfileSettings } from './profile.js';
+import type { Profile } from './profile.js';
+import { settingsFrom, type ProfileSettingsPatch } from './settings.js';
 
 /**
- * Edits a profile's settings (or its name). Each settings group (keyPolicy, domainPolicy, approval, …)
- * is replaced whole; requests already submitted keep what they were decided under.
+ * Edits a profile's settings (or its name). Each settings group given (keyPolicy, domainPolicy,
+ * approval, …) is merged key by key onto the profile's as it is in this transaction; requests already
+ * submitted keep what they were decided under.
  */
 export async function updateProfile(
   deps: { store: Store; clock: Clock },
-  input: { profileId: string; actor: string; name?: string; settings: Partial<ProfileSettings> },
+  input: { profileId: string; actor: string; name?: string; settings: ProfileSettingsPatch },
 ): Promise<Profile> {
   return deps.store.transaction(async (tx) => {
     const profile = await tx.profiles.get(input.profileId);
@@ -24,7 +26,12 @@ export async function updateProfile(
         },
       );
     }
-    const updated: Profile = { ...profile, ...input.settings, name, updatedAt: deps.clock.now() };
+    const updated: Profile = {
+      ...profile,
+      ...settingsFrom(profile, input.settings),
+      name,
+      updatedAt: deps.clock.now(),
+    };
     await tx.profiles.update(updated);
     await appendAudit(tx, deps.clock, {
       actor: input.actor,

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit-log.js';
 import { CoreError } from '../errors.js';
+import { assertNameText } from '../policy/name-text.js';
 import type { Clock, Store } from '../ports.js';
 import { roles, type ApiToken, type Role } from './token.js';
 
@@ -18,6 +19,8 @@ export async function createToken(
   if (!roles.includes(input.role)) throw new CoreError('invalid_input', `Unknown role "${input.role}"`);
   if (!input.subject.trim())
     throw new CoreError('invalid_input', 'A token needs a subject (user or service name)');
+  // A subject is shown to approvers and written in the audit log: it must read as what it is.
+  assertNameText('The token subject', input.subject);
   const now = deps.clock.now();
   const token = prefix + randomBytes(32).toString('base64url');
   const record: ApiToken = {
