@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { publicUrls } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import type { Core } from '../../core/core.js';
 import { scanExpiring } from '../../core/notifications/expiry-scan.js';
@@ -17,6 +18,7 @@ export function notificationSettings(config: Config): NotificationSettings {
     maxAttempts: config['notifications.maxAttempts'],
     retryBaseMs: config['notifications.retrySeconds'] * 1000,
     expiryWarningDays: config['notifications.expiryWarningDays'],
+    consoleUrl: `${publicUrls(config).https}/console`,
   };
 }
 

@@ -14,7 +14,12 @@ const subjects: Record<string, string> = {
 };
 
 /** The email for one event. Names and ids only: never a code, a key or a password. */
-export async function emailFor(store: Store, event: OutboxEvent, to: string): Promise<EmailMessage> {
+export async function emailFor(
+  store: Store,
+  event: OutboxEvent,
+  to: string,
+  consoleUrl: string | null,
+): Promise<EmailMessage> {
   const lines: string[] = [];
   const request = event.targetType === 'request' ? await store.requests.get(event.targetId) : null;
   const certificate =
@@ -35,6 +40,7 @@ export async function emailFor(store: Store, event: OutboxEvent, to: string): Pr
       `Status:    ${request.status}`,
     );
     if (request.reason) lines.push(`Reason:    ${request.reason}`);
+    if (consoleUrl) lines.push(`Open:      ${consoleUrl}/requests/${encodeURIComponent(request.id)}`);
   }
   if (certificate) {
     lines.push(`Serial:    ${certificate.serialNumber}`, `Not after: ${certificate.notAfter.toISOString()}`);

@@ -26,6 +26,8 @@ export interface NotificationSettings {
   retryBaseMs: number;
   /** Days before notAfter when the asset owner is told of a coming expiry. */
   expiryWarningDays: number;
+  /** Base URL of the web console (`<publicUrl>/console`): each email links the page of its request. */
+  consoleUrl: string | null;
 }
 
 /** Whether anyone can be told anything: a mail server, or webhooks with their signing key. */

@@ -140,7 +140,9 @@ export class NotificationWorker {
   async #deliver(delivery: OutboxDelivery, event: OutboxEvent): Promise<void> {
     if (delivery.channel === 'email') {
       if (!this.deps.mailer) throw new Error('email is not configured');
-      await this.deps.mailer.send(await emailFor(this.deps.store, event, delivery.recipient));
+      await this.deps.mailer.send(
+        await emailFor(this.deps.store, event, delivery.recipient, this.deps.settings.consoleUrl),
+      );
       return;
     }
     const secret = this.deps.settings.webhookSecret;

@@ -23,6 +23,15 @@ interface Mail {
   body: string;
 }
 
+/** The message as its reader sees it: nodemailer sends long lines quoted-printable (RFC 2045 §6.7). */
+function decoded(raw: string): string {
+  if (!/^Content-Transfer-Encoding: quoted-printable$/im.test(raw)) return raw;
+  const latin1 = raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(latin1, 'latin1').toString('utf8');
+}
+
 function startSmtp(mails: Mail[], port = 0): Promise<SMTPServer & { port: number }> {
   const server = new SMTPServer({
     authOptional: true,
@@ -35,7 +44,7 @@ function startSmtp(mails: Mail[], port = 0): Promise<SMTPServer & { port: number
         mails.push({
           to: session.envelope.rcptTo.map((r) => r.address),
           subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '',
-          body: raw,
+          body: decoded(raw),
         });
         callback();
       });
@@ -89,6 +98,7 @@ describe.each(dialects)('notifications on %s', (dialect) => {
         maxAttempts: 5,
         retryBaseMs: 1000,
         expiryWarningDays: 14,
+        consoleUrl: 'https://gateway.example.test/console',
       },
       mailer: new SmtpMailer({
         host: '127.0.0.1',
@@ -148,7 +158,10 @@ describe.each(dialects)('notifications on %s', (dialect) => {
       'root@example.test',
       'security@example.test',
     ]);
-    expect(mails.find((m) => m.subject.includes('Approval needed'))?.body).toContain(id);
+    const asking = mails.find((m) => m.subject.includes('Approval needed'))?.body;
+    expect(asking).toContain(id);
+    // The approver goes straight to the request's page in the console.
+    expect(asking).toContain(`Open:      https://gateway.example.test/console/requests/${id}`);
     expect(webhookCalls.find((c) => c.event === 'request.submitted')).toMatchObject({
       valid: true,
       body: { target: { id } },
@@ -246,6 +259,7 @@ describe.each(dialects)('notifications on %s', (dialect) => {
         maxAttempts: 5,
         retryBaseMs: 1000,
         expiryWarningDays: 14,
+        consoleUrl: null,
       },
       mailer: null,
       webhooks: new FetchWebhookSender(5000),
