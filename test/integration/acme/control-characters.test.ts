@@ -21,14 +21,15 @@ describe.each(dialects)('ACME names with control characters (%s)', (dialect) => 
   });
   afterAll(() => bench.cleanup());
 
-  it('When an identifier holds U+0000, Then rejectedIdentifier naming its position, not the character', async () => {
+  // U+0000 itself never reaches newOrder: the payload guard answers malformed (no-500.test.ts).
+  it('When an identifier holds a control character, Then rejectedIdentifier naming its position, not the character', async () => {
     const res = await c.post(bench.url('/new-order'), {
-      identifiers: [{ type: 'dns', value: 'www.bank.example\u0000.example.com' }],
+      identifiers: [{ type: 'dns', value: 'www.bank.example\u001b.example.com' }],
     });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({
       type: err('rejectedIdentifier'),
-      detail: 'The identifier contains a control character (U+0000) at position 17',
+      detail: 'The identifier contains a control character (U+001B) at position 17',
     });
   });
 

@@ -91,5 +91,6 @@ describe.each(dialects)('audit export on %s', (dialect) => {
     writeFileSync(sliced, slice.body as string);
     expect((await verifyFile(sliced)).code).toBe(0);
     await h.api.get('/api/v1/audit/export').set(h.as('alice')).expect(403);
-  });
+    // Three CLI processes each compile the sources with tsx: seconds apiece on a busy machine.
+  }, 120_000);
 });

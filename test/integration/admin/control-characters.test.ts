@@ -19,13 +19,20 @@ describe.each(dialects)('admin enrolment names with control characters (%s)', (d
       .set(h.as('alice'))
       .send({ profile, csr: makeCsr({ dnsNames: ['web.example.net'] }).pem, ...body });
 
-  it('When a P10 subject edit holds U+0000, Then 400 invalid_name with the field and position, and no request', async () => {
-    const res = await p10({ subject: 'CN=web.example.net\u0000.evil' }).expect(400);
+  it('When a P10 subject edit holds U+0001, Then 400 invalid_name with the field and position, and no request', async () => {
+    const res = await p10({ subject: 'CN=web.example.net\u0001.evil' }).expect(400);
     expect(res.body).toEqual({
       code: 'invalid_name',
-      message: 'subject CN contains a control character (U+0000) at position 16',
-      details: { field: 'subject CN', position: 16, codePoint: 'U+0000' },
+      message: 'subject CN contains a control character (U+0001) at position 16',
+      details: { field: 'subject CN', position: 16, codePoint: 'U+0001' },
     });
+    const listed = await h.api.get('/api/v1/requests').set(h.as('root')).expect(200);
+    expect(listed.body.items).toHaveLength(0);
+  });
+
+  it('When a P10 subject edit holds U+0000, Then the input guard refuses it before the core, and no request', async () => {
+    const res = await p10({ subject: 'CN=web.example.net\u0000.evil' }).expect(400);
+    expect(res.body.code).toBe('nul_character');
     const listed = await h.api.get('/api/v1/requests').set(h.as('root')).expect(200);
     expect(listed.body.items).toHaveLength(0);
   });

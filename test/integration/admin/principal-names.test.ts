@@ -62,7 +62,7 @@ describe.each(dialects)('principal names in approvals and tokens (%s)', (dialect
 
   it.each([
     ['a right-to-left override', 'ali\u202Ece', 'bidirectional control character (U+202E) at position 4'],
-    ['a NUL', 'bob\u0000', 'control character (U+0000) at position 4'],
+    ['a bell', 'bob\u0007', 'control character (U+0007) at position 4'],
   ])('When a token subject holds %s, Then 400 invalid_name and no token', async (_, subject, where) => {
     const before = await h.store.tokens.count();
     const res = await h.api
@@ -74,6 +74,17 @@ describe.each(dialects)('principal names in approvals and tokens (%s)', (dialect
       code: 'invalid_name',
       message: `The token subject contains a ${where}`,
     });
+    expect(await h.store.tokens.count()).toBe(before);
+  });
+
+  it('When a token subject holds a NUL, Then the input guard refuses it before the core, and no token', async () => {
+    const before = await h.store.tokens.count();
+    const res = await h.api
+      .post('/api/v1/tokens')
+      .set(h.as('root'))
+      .send({ subject: 'bob\u0000', role: 'approver' })
+      .expect(400);
+    expect(res.body.code).toBe('nul_character');
     expect(await h.store.tokens.count()).toBe(before);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * A P10 whose certificate the CA signs but the store refuses to record: PostgreSQL's text type cannot
- * hold U+0000, so a subject carrying one fails at the record step, after signing. The client gets a
+ * hold U+0000, so an external reference carrying one fails at the record step, after signing (names
+ * and subjects with control characters are refused before policy, so they never get that far). The client gets a
  * typed invalid_input, and nothing is left half-done: no request, no certificate, no audit event, no
  * outbox row, an intact chain. (SQLite stores the text, so the case exists on PostgreSQL only; the
  * admin API refuses U+0000 before the core on both dialects, test/integration/http/no-500.test.ts.)
@@ -33,7 +34,7 @@ describe('issuance the store cannot record (postgres)', () => {
       profile: profile.name,
       requester: 'alice',
       csr: makeCsr({ dnsNames: ['nul.example.com'] }).der,
-      subject: 'CN=nul\u0000.example.com',
+      externalRef: 'ticket\u0000-42',
     });
     await expect(submitted).rejects.toBeInstanceOf(CoreError);
     await expect(submitted).rejects.toMatchObject({

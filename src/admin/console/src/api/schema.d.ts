@@ -498,7 +498,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit a profile: each settings group given is replaced whole */
+        /** Edit a profile: each settings group given is merged key by key onto the profile */
         patch: operations["updateProfile"];
         trace?: never;
     };
@@ -817,7 +817,7 @@ export interface components {
     schemas: {
         Error: {
             /** @enum {string} */
-            code: "not_found" | "conflict" | "invalid_input" | "invalid_state" | "profile_not_active" | "protocol_not_allowed" | "bad_csr" | "key_policy" | "domain_policy" | "self_approval" | "already_decided" | "code_invalid" | "code_expired" | "code_locked" | "code_revoked" | "notifications_not_configured" | "ca_failure" | "store_unavailable" | "unauthorized" | "forbidden" | "invalid_credentials" | "account_locked" | "csrf_token_invalid" | "route_not_found" | "method_not_allowed" | "payload_too_large" | "malformed_json" | "malformed_path" | "nul_character" | "malformed_request" | "request_timeout" | "unsupported_media_type" | "header_too_large" | "internal";
+            code: "not_found" | "conflict" | "invalid_input" | "invalid_state" | "profile_not_active" | "protocol_not_allowed" | "bad_csr" | "invalid_name" | "key_policy" | "domain_policy" | "self_approval" | "already_decided" | "code_invalid" | "code_expired" | "code_locked" | "code_revoked" | "notifications_not_configured" | "ca_failure" | "store_unavailable" | "unauthorized" | "forbidden" | "invalid_credentials" | "account_locked" | "csrf_token_invalid" | "route_not_found" | "method_not_allowed" | "payload_too_large" | "malformed_json" | "malformed_path" | "nul_character" | "malformed_request" | "request_timeout" | "unsupported_media_type" | "header_too_large" | "internal";
             details: {
                 [key: string]: unknown;
             };
@@ -3816,28 +3816,28 @@ export interface operations {
                             externalAccountRequired?: boolean;
                         };
                         approval?: {
-                            approvers: number;
+                            approvers?: number;
                             decisionWindowHours?: number;
-                            pendingTtlHours: number;
-                            required: boolean;
+                            pendingTtlHours?: number;
+                            required?: boolean;
                         };
                         codePolicy?: {
-                            maxAttempts: number;
-                            ttlHours: number;
+                            maxAttempts?: number;
+                            ttlHours?: number;
                         };
                         description?: string;
                         domainPolicy?: {
-                            allowedSuffixes: string[];
-                            allowIpAddresses: boolean;
-                            allowWildcards: boolean;
+                            allowedSuffixes?: string[];
+                            allowIpAddresses?: boolean;
+                            allowWildcards?: boolean;
                         };
                         extendedKeyUsage?: string[];
                         keyPolicy?: {
-                            algorithms: ("rsa" | "ec" | "ed25519")[];
-                            ecCurves: ("P-256" | "P-384" | "P-521")[];
+                            algorithms?: ("rsa" | "ec" | "ed25519")[];
+                            ecCurves?: ("P-256" | "P-384" | "P-521")[];
                             /** @enum {string} */
-                            generate: "ec-p256" | "ec-p384" | "rsa-2048" | "rsa-3072" | "rsa-4096";
-                            minRsaBits: number;
+                            generate?: "ec-p256" | "ec-p384" | "rsa-2048" | "rsa-3072" | "rsa-4096";
+                            minRsaBits?: number;
                         };
                         keyUsage?: ("digitalSignature" | "nonRepudiation" | "keyEncipherment" | "dataEncipherment" | "keyAgreement" | "keyCertSign" | "cRLSign")[];
                         /** @enum {string} */
@@ -4110,28 +4110,28 @@ export interface operations {
                             externalAccountRequired?: boolean;
                         };
                         approval?: {
-                            approvers: number;
+                            approvers?: number;
                             decisionWindowHours?: number;
-                            pendingTtlHours: number;
-                            required: boolean;
+                            pendingTtlHours?: number;
+                            required?: boolean;
                         };
                         codePolicy?: {
-                            maxAttempts: number;
-                            ttlHours: number;
+                            maxAttempts?: number;
+                            ttlHours?: number;
                         };
                         description?: string;
                         domainPolicy?: {
-                            allowedSuffixes: string[];
-                            allowIpAddresses: boolean;
-                            allowWildcards: boolean;
+                            allowedSuffixes?: string[];
+                            allowIpAddresses?: boolean;
+                            allowWildcards?: boolean;
                         };
                         extendedKeyUsage?: string[];
                         keyPolicy?: {
-                            algorithms: ("rsa" | "ec" | "ed25519")[];
-                            ecCurves: ("P-256" | "P-384" | "P-521")[];
+                            algorithms?: ("rsa" | "ec" | "ed25519")[];
+                            ecCurves?: ("P-256" | "P-384" | "P-521")[];
                             /** @enum {string} */
-                            generate: "ec-p256" | "ec-p384" | "rsa-2048" | "rsa-3072" | "rsa-4096";
-                            minRsaBits: number;
+                            generate?: "ec-p256" | "ec-p384" | "rsa-2048" | "rsa-3072" | "rsa-4096";
+                            minRsaBits?: number;
                         };
                         keyUsage?: ("digitalSignature" | "nonRepudiation" | "keyEncipherment" | "dataEncipherment" | "keyAgreement" | "keyCertSign" | "cRLSign")[];
                         /** @enum {string} */
