@@ -62,6 +62,7 @@ function printStart(
     );
   }
   if (urls) {
+    console.log(`Console:             ${urls.https}/console/`);
     console.log(`ACME and admin API:  ${urls.https}  (e.g. ${urls.https}/healthz)`);
     console.log(`SCEP, CRL, CA certs: ${urls.http}`);
   }

@@ -77,6 +77,10 @@ export async function startGateway(): Promise<Gateway> {
   const adminToken = /egw_[A-Za-z0-9_-]+/.exec(output)?.[0];
   const consolePassword = /Console user "admin", password[^\n]*\n\s*\n\s*(\S+)/.exec(output)?.[1];
   if (!adminToken || !consolePassword) throw new Error(`first credentials not printed:\n${output}`);
+  // The start banner tells the operator where the console is.
+  if (/^Console: +(\S+)$/m.exec(output)?.[1] !== `https://localhost:${httpsPort}/console/`) {
+    throw new Error(`console URL not printed:\n${output}`);
+  }
   return {
     url: `https://localhost:${httpsPort}`,
     adminToken,
