@@ -15,6 +15,7 @@ export function Shell({ session, children }: { session: Session; children: Compo
         </Link>
         <nav aria-label="Console">
           <Link to="/">Enrollments</Link>
+          <Link to="/enroll">Enroll</Link>
         </nav>
         <div class="user">
           <span>
