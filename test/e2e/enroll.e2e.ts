@@ -6,8 +6,9 @@
  * approval. axe-core runs on every page visited; no request may leave the gateway's origin.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCsr } from '../helpers/pki.js';
@@ -26,7 +27,11 @@ async function expectAccessible(what: string): Promise<void> {
 }
 
 async function openEnroll(): Promise<void> {
-  // From the header, by keyboard: the link is focusable and Enter follows it.
+  // From another page (the Enroll page keeps its state while shown), then the header's link by
+  // keyboard: it is focusable and Enter follows it.
+  const nav = page.getByRole('navigation', { name: 'Console' });
+  await nav.getByRole('link', { name: 'Enrollments', exact: true }).click();
+  await page.getByRole('heading', { name: 'Enrollments' }).waitFor();
   await page
     .getByRole('navigation', { name: 'Console' })
     .getByRole('link', { name: 'Enroll', exact: true })
@@ -34,6 +39,9 @@ async function openEnroll(): Promise<void> {
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Enroll profile' }).waitFor();
   expect(new URL(page.url()).pathname).toBe('/console/enroll');
+  expect(await page.getByRole('link', { name: 'Enroll', exact: true }).getAttribute('aria-current')).toBe(
+    'page',
+  );
   await page.locator('.loading').waitFor({ state: 'detached' });
 }
 
@@ -122,6 +130,60 @@ describe('Console: Enroll profile', () => {
     }).toString();
     expect(names).toContain('DNS:www.app.corp.example.test');
     expect(names).not.toContain('evil.example.org');
+  });
+
+  it("When a CSR file made by openssl is uploaded for an asset, Then the asset's DNS names are prefilled, the request is issued with them and the start choices stay locked until another enrollment is started", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'egw-enroll-'));
+    const csrFile = join(dir, 'web-01.csr');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-new',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        join(dir, 'web-01.key'),
+        '-subj',
+        '/CN=web-01.corp.example.test',
+        '-out',
+        csrFile,
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      await openEnroll();
+      await page.getByLabel('Asset (optional: its DNS names are prefilled)').selectOption({ value: assetId });
+      await page.getByLabel('Profile', { exact: true }).selectOption({ label: 'corp' });
+      await page.getByLabel('P10: upload a CSR').check();
+      const dns = page.getByLabel("DNS names (comma-separated; empty keeps the CSR's)");
+      expect(await dns.inputValue()).toBe('web-01.corp.example.test, www.corp.example.test');
+      await page.getByLabel('Upload a CSR file').setInputFiles(csrFile);
+      const pasted = page.getByLabel('CSR (PEM, or DER in base64)');
+      for (let i = 0; i < 50 && !(await pasted.inputValue()).includes('BEGIN'); i++)
+        await page.waitForTimeout(100);
+      expect(await pasted.inputValue()).toContain('-----BEGIN CERTIFICATE REQUEST-----');
+      await page.getByRole('button', { name: 'Submit request' }).click();
+      await page.getByRole('heading', { name: 'Certificate issued' }).waitFor();
+      expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Certificate issued');
+      const pem = await page.evaluate<string>(
+        'fetch(document.querySelector(\'a[href$="format=pem"]\').href).then((r) => r.text())',
+      );
+      const names = execFileSync('openssl', ['x509', '-noout', '-ext', 'subjectAltName'], {
+        input: pem,
+      }).toString();
+      expect(names).toContain('DNS:web-01.corp.example.test');
+      expect(names).toContain('DNS:www.corp.example.test');
+      expect(await page.getByLabel('Profile', { exact: true }).isDisabled()).toBe(true);
+      await page.getByRole('button', { name: 'Start another enrollment' }).click();
+      expect(await page.getByLabel('Profile', { exact: true }).isDisabled()).toBe(false);
+      await page.getByRole('button', { name: 'Submit request' }).waitFor();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('When P12 is enrolled from an asset, Then the password is shown once, the checkbox gates Next, the file opens with it and installation is confirmed', async () => {

@@ -46,15 +46,19 @@ export function requestPath(id: string, hash = ''): string {
 export function Link({
   to,
   class: className,
+  current,
   children,
 }: {
   to: string;
   class?: string;
+  /** The link to the page shown now (aria-current="page"). */
+  current?: boolean;
   children: ComponentChildren;
 }) {
   return (
     <a
       class={className}
+      aria-current={current ? 'page' : undefined}
       href={`${basePath}${to}`}
       onClick={(e) => {
         if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;

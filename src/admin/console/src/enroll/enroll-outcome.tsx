@@ -1,6 +1,7 @@
 /** Where a submitted enrolment ended: waiting for approval (with its request page) or issued. */
 import type { EnrollmentResult } from '../api/enroll.js';
 import { certificateUrl } from '../api/requests.js';
+import { useFocusOnMount } from '../hooks/use-focus-on-mount.js';
 import { Link, requestPath } from '../router.js';
 
 const formats = [
@@ -12,9 +13,10 @@ const formats = [
 
 export function WaitingForApproval({ result }: { result: EnrollmentResult }) {
   const id = result.request?.id;
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   return (
     <section class="notice" aria-labelledby="waiting-title">
-      <h2 id="waiting-title" tabIndex={-1}>
+      <h2 id="waiting-title" tabIndex={-1} ref={heading}>
         Waiting for approval
       </h2>
       <p>
@@ -33,10 +35,11 @@ export function WaitingForApproval({ result }: { result: EnrollmentResult }) {
 
 export function IssuedCertificate({ result }: { result: EnrollmentResult }) {
   const id = result.request?.id;
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   if (!id) return null;
   return (
     <section class="notice" aria-labelledby="issued-title">
-      <h2 id="issued-title" tabIndex={-1}>
+      <h2 id="issued-title" tabIndex={-1} ref={heading}>
         Certificate issued
       </h2>
       {result.certificate ? (

@@ -48,7 +48,7 @@ function ParsedView({ parsed }: { parsed: EnrollmentResult }) {
   );
 }
 
-export function P10Branch({ target }: { target: EnrollTarget }) {
+export function P10Branch({ target, onSubmitted }: { target: EnrollTarget; onSubmitted: () => void }) {
   const [csr, setCsr] = useState('');
   const [parsed, setParsed] = useState<EnrollmentResult | null>(null);
   const [subject, setSubject] = useState('');
@@ -90,6 +90,7 @@ export function P10Branch({ target }: { target: EnrollTarget }) {
     setError(null);
     try {
       setResult(await enrollP10(body(false)));
+      onSubmitted();
     } catch (err) {
       setError(asApiError(err));
     } finally {

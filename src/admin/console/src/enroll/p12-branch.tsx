@@ -12,6 +12,7 @@ import {
   type EnrollmentResult,
   type P12Body,
 } from '../api/enroll.js';
+import { useFocusOnMount } from '../hooks/use-focus-on-mount.js';
 import { Link, requestPath } from '../router.js';
 import { EnrollError } from './enroll-error.js';
 import { WaitingForApproval } from './enroll-outcome.js';
@@ -41,6 +42,7 @@ function PasswordStep({ requestId, onNext }: { requestId: string; onNext: () => 
   const [confirmed, setConfirmed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const heading = useFocusOnMount<HTMLHeadingElement>();
 
   const download = async () => {
     setBusy(true);
@@ -59,7 +61,7 @@ function PasswordStep({ requestId, onNext }: { requestId: string; onNext: () => 
 
   return (
     <section class="enroll-step" aria-labelledby="password-title">
-      <h2 id="password-title" tabIndex={-1}>
+      <h2 id="password-title" tabIndex={-1} ref={heading}>
         Password step
       </h2>
       <p>
@@ -111,6 +113,7 @@ function InstallStep({ requestId }: { requestId: string }) {
   const [installedAt, setInstalledAt] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   const confirm = async () => {
     setBusy(true);
     setError(null);
@@ -124,7 +127,7 @@ function InstallStep({ requestId }: { requestId: string }) {
   };
   return (
     <section class="enroll-step" aria-labelledby="install-title">
-      <h2 id="install-title" tabIndex={-1}>
+      <h2 id="install-title" tabIndex={-1} ref={heading}>
         Confirm installation
       </h2>
       {installedAt ? (
@@ -149,7 +152,7 @@ function InstallStep({ requestId }: { requestId: string }) {
   );
 }
 
-export function P12Branch({ target }: { target: EnrollTarget }) {
+export function P12Branch({ target, onSubmitted }: { target: EnrollTarget; onSubmitted: () => void }) {
   const [subject, setSubject] = useState('');
   const [dnsNames, setDnsNames] = useState(target.dnsNames.join(', '));
   const [busy, setBusy] = useState(false);
@@ -169,6 +172,7 @@ export function P12Branch({ target }: { target: EnrollTarget }) {
     };
     try {
       setResult(await enrollP12(body));
+      onSubmitted();
     } catch (err) {
       setError(asApiError(err));
     } finally {

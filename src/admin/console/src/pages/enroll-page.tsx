@@ -17,6 +17,11 @@ export function EnrollPage() {
   const [profileId, setProfileId] = useState('');
   const [assetId, setAssetId] = useState('');
   const [method, setMethod] = useState<Method>('p10');
+  // Once a request is made the start choices are locked: changing them would drop the step under way
+  // (and with it a P12 password that cannot be shown again). "Start another enrollment" begins afresh.
+  const [submitted, setSubmitted] = useState(false);
+  const [round, setRound] = useState(0);
+  const onSubmitted = () => setSubmitted(true);
 
   const profile = profiles.data?.find((p) => p.id === profileId);
   const asset = assets.data?.find((a) => a.id === assetId);
@@ -44,7 +49,12 @@ export function EnrollPage() {
       <div class="filters enroll-start">
         <div class="field">
           <label for="enroll-asset">Asset (optional: its DNS names are prefilled)</label>
-          <select id="enroll-asset" value={assetId} onChange={(e) => setAssetId(e.currentTarget.value)}>
+          <select
+            id="enroll-asset"
+            value={assetId}
+            disabled={submitted}
+            onChange={(e) => setAssetId(e.currentTarget.value)}
+          >
             <option value="">No asset</option>
             {(assets.data ?? []).map((a) => (
               <option key={a.id} value={a.id}>
@@ -56,7 +66,12 @@ export function EnrollPage() {
         </div>
         <div class="field">
           <label for="enroll-profile">Profile</label>
-          <select id="enroll-profile" value={profileId} onChange={(e) => setProfileId(e.currentTarget.value)}>
+          <select
+            id="enroll-profile"
+            value={profileId}
+            disabled={submitted}
+            onChange={(e) => setProfileId(e.currentTarget.value)}
+          >
             <option value="">Choose an active profile</option>
             {(profiles.data ?? []).map((p) => (
               <option key={p.id} value={p.id}>
@@ -75,12 +90,24 @@ export function EnrollPage() {
                   name="enroll-method"
                   value={m}
                   checked={chosen === m}
+                  disabled={submitted}
                   onChange={() => setMethod(m)}
                 />{' '}
                 {m === 'p10' ? 'P10: upload a CSR' : 'P12: the gateway makes the key'}
               </label>
             ))}
           </fieldset>
+        ) : null}
+        {submitted ? (
+          <button
+            type="button"
+            onClick={() => {
+              setSubmitted(false);
+              setRound((r) => r + 1);
+            }}
+          >
+            Start another enrollment
+          </button>
         ) : null}
       </div>
       {profile && chosen ? (
@@ -90,13 +117,15 @@ export function EnrollPage() {
       ) : null}
       {profile && chosen === 'p10' ? (
         <P10Branch
-          key={`p10:${profile.id}:${assetId}`}
+          key={`p10:${profile.id}:${assetId}:${round}`}
+          onSubmitted={onSubmitted}
           target={{ profile: profile.id, assetId: asset?.id ?? null, dnsNames: asset?.dnsNames ?? [] }}
         />
       ) : null}
       {profile && chosen === 'p12' ? (
         <P12Branch
-          key={`p12:${profile.id}:${assetId}`}
+          key={`p12:${profile.id}:${assetId}:${round}`}
+          onSubmitted={onSubmitted}
           target={{ profile: profile.id, assetId: asset?.id ?? null, dnsNames: asset?.dnsNames ?? [] }}
         />
       ) : null}
