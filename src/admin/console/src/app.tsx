@@ -23,7 +23,7 @@ function Pages({ session }: { session: Session }) {
   const viewer = { username: session.user.username, role: session.user.role };
   let page;
   if (route.name === 'enrollments') page = <EnrollmentsPage viewer={viewer} />;
-  else if (route.name === 'enroll') page = <EnrollPage />;
+  else if (route.name === 'enroll') page = <EnrollPage viewer={viewer} />;
   else if (route.name === 'request') page = <RequestPage key={route.id} id={route.id} viewer={viewer} />;
   else {
     page = (

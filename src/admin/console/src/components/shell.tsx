@@ -1,5 +1,6 @@
 /** The signed-in frame: skip link, header with the user and sign-out, and the page. */
 import type { ComponentChildren } from 'preact';
+import { canEnroll } from '../enroll/can-enroll.js';
 import { Link, useRoute } from '../router.js';
 import { signOut, type Session } from '../session/session-store.js';
 
@@ -18,9 +19,11 @@ export function Shell({ session, children }: { session: Session; children: Compo
           <Link to="/" current={route.name === 'enrollments'}>
             Enrollments
           </Link>
-          <Link to="/enroll" current={route.name === 'enroll'}>
-            Enroll
-          </Link>
+          {canEnroll(session.user.role) ? (
+            <Link to="/enroll" current={route.name === 'enroll'}>
+              Enroll
+            </Link>
+          ) : null}
         </nav>
         <div class="user">
           <span>

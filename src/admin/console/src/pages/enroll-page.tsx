@@ -7,11 +7,27 @@ import { listActiveAssets, listActiveProfiles } from '../api/enroll.js';
 import { ErrorMessage, Loading } from '../components/error-message.js';
 import { P10Branch } from '../enroll/p10-branch.js';
 import { P12Branch } from '../enroll/p12-branch.js';
+import { canEnroll } from '../enroll/can-enroll.js';
+import type { Viewer } from '../enrollments/available-actions.js';
 import { useResource } from '../hooks/use-resource.js';
 
 type Method = 'p10' | 'p12';
 
-export function EnrollPage() {
+export function EnrollPage({ viewer }: { viewer: Viewer }) {
+  if (!canEnroll(viewer.role)) {
+    return (
+      <>
+        <h1 tabIndex={-1}>Enroll profile</h1>
+        <p class="notice">
+          Your role ({viewer.role}) does not enrol certificates: an admin or an operator does.
+        </p>
+      </>
+    );
+  }
+  return <EnrollForm />;
+}
+
+function EnrollForm() {
   const profiles = useResource(listActiveProfiles, []);
   const assets = useResource(listActiveAssets, []);
   const [profileId, setProfileId] = useState('');
