@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { ErrorMessage, Loading } from './components/error-message.js';
 import { Shell } from './components/shell.js';
+import { EnrollPage } from './pages/enroll-page.js';
 import { EnrollmentsPage } from './pages/enrollments-page.js';
 import { RequestPage } from './pages/request-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
@@ -22,6 +23,7 @@ function Pages({ session }: { session: Session }) {
   const viewer = { username: session.user.username, role: session.user.role };
   let page;
   if (route.name === 'enrollments') page = <EnrollmentsPage viewer={viewer} />;
+  else if (route.name === 'enroll') page = <EnrollPage viewer={viewer} />;
   else if (route.name === 'request') page = <RequestPage key={route.id} id={route.id} viewer={viewer} />;
   else {
     page = (

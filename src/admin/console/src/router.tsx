@@ -1,15 +1,17 @@
-/** Client routes under /console/: the enrollments table and one request's details. */
+/** Client routes under /console/: the enrollments table, one request's details and the Enroll page. */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
 export const basePath = '/console';
 
-export type Route = { name: 'enrollments' } | { name: 'request'; id: string } | { name: 'not-found' };
+export type Route =
+  { name: 'enrollments' } | { name: 'request'; id: string } | { name: 'enroll' } | { name: 'not-found' };
 
 export function parseRoute(pathname: string): Route {
   const path = pathname.startsWith(basePath) ? pathname.slice(basePath.length) : pathname;
   if (path === '' || path === '/' || path === '/requests' || path === '/requests/')
     return { name: 'enrollments' };
+  if (path === '/enroll' || path === '/enroll/') return { name: 'enroll' };
   const m = /^\/requests\/([^/]+)\/?$/.exec(path);
   if (m?.[1]) return { name: 'request', id: decodeURIComponent(m[1]) };
   return { name: 'not-found' };
@@ -44,15 +46,19 @@ export function requestPath(id: string, hash = ''): string {
 export function Link({
   to,
   class: className,
+  current,
   children,
 }: {
   to: string;
   class?: string;
+  /** The link to the page shown now (aria-current="page"). */
+  current?: boolean;
   children: ComponentChildren;
 }) {
   return (
     <a
       class={className}
+      aria-current={current ? 'page' : undefined}
       href={`${basePath}${to}`}
       onClick={(e) => {
         if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;

@@ -1,9 +1,11 @@
 /** The signed-in frame: skip link, header with the user and sign-out, and the page. */
 import type { ComponentChildren } from 'preact';
-import { Link } from '../router.js';
+import { canEnroll } from '../enroll/can-enroll.js';
+import { Link, useRoute } from '../router.js';
 import { signOut, type Session } from '../session/session-store.js';
 
 export function Shell({ session, children }: { session: Session; children: ComponentChildren }) {
+  const route = useRoute();
   return (
     <>
       <a class="skip-link" href="#main">
@@ -14,7 +16,14 @@ export function Shell({ session, children }: { session: Session; children: Compo
           Enrollment Gateway
         </Link>
         <nav aria-label="Console">
-          <Link to="/">Enrollments</Link>
+          <Link to="/" current={route.name === 'enrollments'}>
+            Enrollments
+          </Link>
+          {canEnroll(session.user.role) ? (
+            <Link to="/enroll" current={route.name === 'enroll'}>
+              Enroll
+            </Link>
+          ) : null}
         </nav>
         <div class="user">
           <span>
