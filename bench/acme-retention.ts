@@ -8,9 +8,8 @@
  *
  *   npx tsx bench/acme-retention.ts [--orders 1000] [--identifiers 1] [--issued 20]
  */
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AcmeRetention } from '../protocols/acme/retention.js';
@@ -21,6 +20,7 @@ import type { Clock } from '../src/core/ports.js';
 import { createLogger } from '../src/http/logger.js';
 import { startGateway } from '../src/main.js';
 import { createAcmeStore } from '../src/store/acme/acme-store.js';
+import { b64, jwsClient } from './acme/jws-client.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) =>
@@ -34,8 +34,6 @@ const DAY_MS = 86_400_000;
 /** The gateway's clock, moved by the bench. */
 let offsetMs = 0;
 const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
-
-const b64 = (v: string | Buffer) => Buffer.from(v).toString('base64url');
 
 async function main(): Promise<void> {
   const config = loadConfig({
@@ -72,44 +70,9 @@ async function main(): Promise<void> {
     return bytes;
   };
 
-  const agent = new Agent({ keepAlive: true, ca: readFileSync(gw.rootCertificatePath) });
-  const base = `https://localhost:${gw.ports.https}`;
-  const send = (method: string, url: string, body?: string) =>
-    new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((res, rej) => {
-      const headers = body
-        ? { 'content-type': 'application/jose+json', 'content-length': Buffer.byteLength(body) }
-        : {};
-      const req = request(url, { method, agent, headers }, (r) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () =>
-          res({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks).toString() }),
-        );
-      });
-      req.on('error', rej);
-      req.end(body);
-    });
-  const dir = JSON.parse((await send('GET', `${base}/acme/directory`)).body) as Record<string, string>;
-  const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = key.publicKey.export({ format: 'jwk' });
-  let kid = '';
-  let nonce = String((await send('HEAD', dir.newNonce as string)).headers['replay-nonce']);
-  const post = async (url: string, payload: unknown) => {
-    const header = b64(JSON.stringify({ alg: 'ES256', nonce, url, ...(kid ? { kid } : { jwk }) }));
-    const body = payload === '' ? '' : b64(JSON.stringify(payload));
-    const sig = sign('sha256', Buffer.from(`${header}.${body}`), {
-      key: key.privateKey as KeyObject,
-      dsaEncoding: 'ieee-p1363',
-    });
-    const r = await send(
-      'POST',
-      url,
-      JSON.stringify({ protected: header, payload: body, signature: b64(sig) }),
-    );
-    nonce = String(r.headers['replay-nonce']);
-    if (r.status >= 400) throw new Error(`${url}: ${r.status} ${r.body}`);
-    return { ...r, json: r.body.startsWith('{') ? (JSON.parse(r.body) as Record<string, unknown>) : {} };
-  };
+  const acme = await jwsClient(`https://localhost:${gw.ports.https}`, readFileSync(gw.rootCertificatePath));
+  const { directory: dir, post } = acme;
+  await acme.newNonce();
   const order = (prefix: string, i: number) =>
     post(dir.newOrder as string, {
       identifiers: Array.from({ length: identifiers }, (_, n) => ({
@@ -130,7 +93,7 @@ async function main(): Promise<void> {
   };
 
   try {
-    kid = String((await post(dir.newAccount as string, { termsOfServiceAgreed: true })).headers.location);
+    await acme.register();
     const start = await report('start');
     for (let i = 0; i < orders; i++) await order('a', i);
     const abandoned = await report(`${orders} abandoned orders × ${identifiers} names`);
@@ -172,11 +135,11 @@ async function main(): Promise<void> {
     );
     await report('after the purge (clock + retention + lifetime)');
     // The nonce held from before the clock moved has expired.
-    nonce = String((await send('HEAD', dir.newNonce as string)).headers['replay-nonce']);
+    await acme.newNonce();
     for (let i = 0; i < orders; i++) await order('b', i);
     await report(`${orders} more abandoned orders`);
   } finally {
-    agent.destroy();
+    acme.close();
     await gw.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -8,15 +8,15 @@
  *   npx tsx bench/acme-statements.ts [--postgres] [--count 20]
  */
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCsr } from '../src/core/csr/build.js';
 import { loadConfig } from '../src/config/load.js';
 import { createLogger } from '../src/http/logger.js';
 import { startGateway } from '../src/main.js';
+import { b64, jwsClient } from './acme/jws-client.js';
 
 const args = process.argv.slice(2);
 const postgres = args.includes('--postgres');
@@ -47,8 +47,6 @@ function label(sql: string): string {
   return `${verb} ${table}`.trim();
 }
 
-const b64 = (v: string | Buffer) => Buffer.from(v).toString('base64url');
-
 async function main(): Promise<void> {
   const gw = await startGateway(loadConfig({ env }), createLogger('warn'));
   gw.store.knex.on('query', (q: { sql: string }) => {
@@ -58,55 +56,15 @@ async function main(): Promise<void> {
     m.set(l, (m.get(l) ?? 0) + 1);
     byPhase.set(phase, m);
   });
-  const agent = new Agent({ keepAlive: true, ca: readFileSync(gw.rootCertificatePath) });
-  const base = `https://localhost:${gw.ports.https}`;
-  const send = (method: string, url: string, body?: string) =>
-    new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((res, rej) => {
-      const req = request(
-        url,
-        {
-          method,
-          agent,
-          headers: body
-            ? { 'content-type': 'application/jose+json', 'content-length': Buffer.byteLength(body) }
-            : {},
-        },
-        (r) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () =>
-            res({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks).toString() }),
-          );
-        },
-      );
-      req.on('error', rej);
-      req.end(body);
-    });
-  const dir = JSON.parse((await send('GET', `${base}/acme/directory`)).body) as Record<string, string>;
-  const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = key.publicKey.export({ format: 'jwk' });
-  let kid = '';
-  let nonce = '';
-  const post = async (p: string, url: string, payload: unknown) => {
+  const acme = await jwsClient(`https://localhost:${gw.ports.https}`, readFileSync(gw.rootCertificatePath));
+  const dir = acme.directory;
+  const post = (p: string, url: string, payload: unknown) => {
     phase = p;
-    const header = b64(JSON.stringify({ alg: 'ES256', nonce, url, ...(kid ? { kid } : { jwk }) }));
-    const body = payload === '' ? '' : b64(JSON.stringify(payload));
-    const sig = sign('sha256', Buffer.from(`${header}.${body}`), {
-      key: key.privateKey as KeyObject,
-      dsaEncoding: 'ieee-p1363',
-    });
-    const r = await send(
-      'POST',
-      url,
-      JSON.stringify({ protected: header, payload: body, signature: b64(sig) }),
-    );
-    nonce = String(r.headers['replay-nonce']);
-    if (r.status >= 400) throw new Error(`${p}: ${r.status} ${r.body}`);
-    return { ...r, json: r.body.startsWith('{') ? (JSON.parse(r.body) as Record<string, unknown>) : {} };
+    return acme.post(url, payload);
   };
   const one = async (i: number) => {
     phase = 'newNonce';
-    nonce = String((await send('HEAD', dir.newNonce as string)).headers['replay-nonce']);
+    await acme.newNonce();
     const name = `s${i}.bench.test`;
     const order = await post('newOrder', dir.newOrder as string, {
       identifiers: [{ type: 'dns', value: name }],
@@ -131,9 +89,8 @@ async function main(): Promise<void> {
   };
   try {
     phase = 'newAccount';
-    nonce = String((await send('HEAD', dir.newNonce as string)).headers['replay-nonce']);
-    const acct = await post('newAccount', dir.newAccount as string, { termsOfServiceAgreed: true });
-    kid = String(acct.headers.location);
+    await acme.newNonce();
+    await acme.register();
     await one(-1);
     await one(-2);
     counting = true;
@@ -161,7 +118,7 @@ async function main(): Promise<void> {
     }
     console.log(`  ${'total'.padEnd(11)} ${total.toFixed(2).padStart(6)}`);
   } finally {
-    agent.destroy();
+    acme.close();
     await gw.stop();
     rmSync(dataDir, { recursive: true, force: true });
     if (postgres)
